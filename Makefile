@@ -1,0 +1,90 @@
+# heed - build, run and test.
+#
+#   make          build build/heed
+#   make run      install missing Debian packages, build, create ./heed.db with
+#                 demo data on first run, serve on http://127.0.0.1:8080
+#   make check    install missing packages, then run every test, plain and
+#                 under AddressSanitizer + UndefinedBehaviorSanitizer
+#
+# SAN=1 builds with the sanitizers into build/asan.
+
+CC      ?= cc
+PKGS    := libwebsockets jansson libsodium sqlite3
+SAN     ?= 0
+ifeq ($(SAN),1)
+BUILD   ?= build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT     := -O1
+else
+BUILD   ?= build
+SANFLAGS :=
+OPT     := -O2
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc $(OPT) -g \
+           -MMD -MP $(SANFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
+LDLIBS  := $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC  := $(sort $(filter-out src/app/main.c,$(wildcard src/*/*.c)))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ := $(BUILD)/obj/src/app/main.o
+
+UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run check test unit api crash check-plain check-asan clean bench
+
+all: $(BUILD)/heed
+
+$(BUILD)/heed: $(LIB_OBJ) $(MAIN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-demo.sh $(BUILD)/heed
+
+# Unit tests (cmocka), then API tests against the real binary.
+unit: $(UNIT_BIN)
+	@scripts/run-unit.sh $(UNIT_BIN)
+
+api: $(BUILD)/heed
+	@HEED_BIN=$(BUILD)/heed python3 tests/api/run.py
+
+crash: $(BUILD)/heed
+	@HEED_BIN=$(BUILD)/heed python3 tests/crash/test_crash.py
+
+test: unit api crash
+
+check-plain:
+	@$(MAKE) --no-print-directory SAN=0 test
+
+check-asan:
+	@$(MAKE) --no-print-directory SAN=1 unit api
+
+check: deps
+	@$(MAKE) --no-print-directory check-plain
+	@$(MAKE) --no-print-directory check-asan
+	@echo "make check: all suites passed (plain and ASan+UBSan)"
+
+bench: $(BUILD)/heed
+	@bench/run.sh $(BUILD)/heed
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

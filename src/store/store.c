@@ -1,0 +1,274 @@
+/*
+ * store.c - the wrappers every storage call goes through.
+ *
+ * They count backend failures for /metrics and can inject a failure at the
+ * nth call (store_fail_nth) so tests can prove that a failed write leaves
+ * nothing behind.  Keep them thin: no logic belongs here.
+ */
+#include "store/store.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+static _Atomic uint64_t n_errors;
+static _Atomic long fail_countdown; /* 0: off */
+
+uint64_t store_errors(void)
+{
+	return atomic_load(&n_errors);
+}
+
+void store_fail_nth(long n)
+{
+	atomic_store(&fail_countdown, n);
+}
+
+/* injected - true when this call is the one chosen to fail. */
+static bool injected(void)
+{
+	long left = atomic_load(&fail_countdown);
+
+	while (left > 0) {
+		if (atomic_compare_exchange_weak(&fail_countdown, &left, left - 1))
+			return left == 1;
+	}
+	return false;
+}
+
+static enum err counted(enum err e)
+{
+	if (e == E_IO || e == E_NOMEM)
+		atomic_fetch_add(&n_errors, 1);
+	return e;
+}
+
+enum err store_open(const char *uri, struct store **out)
+{
+	*out = NULL;
+	if (!uri || !*uri)
+		return E_INVAL;
+	if (strncmp(uri, "postgres://", 11) == 0 ||
+	    strncmp(uri, "postgresql://", 13) == 0)
+		return E_INVAL; /* no PostgreSQL backend in this build yet */
+	return counted(store_sqlite_ops.open(uri, out));
+}
+
+void store_close(struct store *st)
+{
+	if (st)
+		st->ops->close(st);
+}
+
+enum err store_rollback(struct store *st)
+{
+	/* Never injected: rollback is how a failure is cleaned up. */
+	return counted(st->ops->rollback(st));
+}
+
+enum err store_rollback_to(struct store *st)
+{
+	return counted(st->ops->rollback_to(st));
+}
+
+enum err store_migrate(struct store *st, int *version_out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->migrate(st, version_out));
+}
+
+enum err store_begin(struct store *st)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->begin(st));
+}
+
+enum err store_commit(struct store *st)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->commit(st));
+}
+
+enum err store_savepoint(struct store *st)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->savepoint(st));
+}
+
+enum err store_release(struct store *st)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->release(st));
+}
+
+enum err store_agent_insert(struct store *st, struct agent *a)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->agent_insert(st, a));
+}
+
+enum err store_agent_update(struct store *st, const struct agent *a)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->agent_update(st, a));
+}
+
+enum err store_agent_get(struct store *st, struct arena *ar, int64_t id, struct agent *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->agent_get(st, ar, id, out));
+}
+
+enum err store_agent_by_email(struct store *st, struct arena *ar, const char *email, struct agent *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->agent_by_email(st, ar, email, out));
+}
+
+enum err store_agent_list(struct store *st, struct arena *ar, struct agent_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->agent_list(st, ar, out));
+}
+
+enum err store_agent_count(struct store *st, int64_t *n)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->agent_count(st, n));
+}
+
+enum err store_token_insert(struct store *st, struct token *t)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->token_insert(st, t));
+}
+
+enum err store_token_by_hash(struct store *st, const unsigned char hash[32], struct token *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->token_by_hash(st, hash, out));
+}
+
+enum err store_token_revoke(struct store *st, int64_t id, int64_t at)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->token_revoke(st, id, at));
+}
+
+enum err store_customer_insert(struct store *st, struct customer *c)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customer_insert(st, c));
+}
+
+enum err store_customer_update(struct store *st, const struct customer *c)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customer_update(st, c));
+}
+
+enum err store_customer_get(struct store *st, struct arena *ar, int64_t id, struct customer *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customer_get(st, ar, id, out));
+}
+
+enum err store_customer_search(struct store *st, struct arena *ar, const struct customer_query *q, struct customer_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customer_search(st, ar, q, out));
+}
+
+enum err store_ident_insert(struct store *st, int64_t customer_id, const struct ident *id)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->ident_insert(st, customer_id, id));
+}
+
+enum err store_ident_delete_all(struct store *st, int64_t customer_id)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->ident_delete_all(st, customer_id));
+}
+
+enum err store_ident_find(struct store *st, enum ident_kind kind, const char *value, int64_t *customer_id)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->ident_find(st, kind, value, customer_id));
+}
+
+enum err store_case_insert(struct store *st, struct case_ *c)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->case_insert(st, c));
+}
+
+enum err store_case_update(struct store *st, const struct case_ *c)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->case_update(st, c));
+}
+
+enum err store_case_get(struct store *st, struct arena *ar, int64_t id, struct case_ *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->case_get(st, ar, id, out));
+}
+
+enum err store_case_list(struct store *st, struct arena *ar, const struct case_filter *f, struct case_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->case_list(st, ar, f, out));
+}
+
+enum err store_event_insert(struct store *st, struct event *e)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->event_insert(st, e));
+}
+
+enum err store_event_list(struct store *st, struct arena *ar, int64_t case_id, int64_t after_id, size_t limit, struct event_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->event_list(st, ar, case_id, after_id, limit, out));
+}
+
+enum err store_fact_insert(struct store *st, struct fact *f)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->fact_insert(st, f));
+}
+
+enum err store_fact_list(struct store *st, struct arena *ar, int64_t case_id, bool current_only, struct fact_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->fact_list(st, ar, case_id, current_only, out));
+}

@@ -1,0 +1,193 @@
+/*
+ * store.h - the storage interface: one ops table per backend, thin wrappers.
+ *
+ * The domain sees only the store_* functions below; it never sees SQL or a
+ * backend type.  A backend (store_sqlite.c today, store_pg.c later) fills a
+ * `const struct store_ops` with designated initializers.  Every call goes
+ * through a wrapper in store.c, the one place for error counting, tracing and
+ * fault injection (store_fail_nth for tests).
+ *
+ * Contracts shared by every operation:
+ *  - A handle is used by one thread at a time.  Writers open their own
+ *    handle; each HTTP worker thread has a read handle.
+ *  - Writes happen inside store_begin()/store_commit(); the store never
+ *    commits behind the caller's back.  A savepoint lets one unit of work in
+ *    a batch fail without undoing the others (group commit).
+ *  - Results are allocated in the arena given; nothing needs freeing.
+ *  - Inserts set the record's id.  A uniqueness clash is E_CONFLICT, a missing
+ *    row E_NOTFOUND, anything else from the backend E_IO (and is logged).
+ */
+#ifndef HEED_STORE_H
+#define HEED_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "store/model.h"
+
+struct store;
+
+struct agent_list { struct agent *items; size_t n; };
+struct customer_list { struct customer *items; size_t n; };
+struct case_list { struct case_ *items; size_t n; };
+struct event_list { struct event *items; size_t n; };
+struct fact_list { struct fact *items; size_t n; };
+
+/* Filters for the case list.  Zero/NULL fields do not filter.  Results are
+ * newest first (id descending), ids strictly below before_id when set. */
+struct case_filter {
+	enum case_status status; /* 0: any */
+	int64_t owner_id;        /* 0: any; -1: unassigned only */
+	const char *queue;
+	int64_t customer_id;
+	int64_t before_id;
+	size_t limit;            /* at most this many (caller bounds it) */
+};
+
+/* Customer search: name contains name_q (case-insensitive), or any
+ * identifier value starts with one of the ident_values (already normalised
+ * by the domain).  Newest first, ids below before_id when set. */
+struct customer_query {
+	const char *name_q;              /* NULL: no name match */
+	const char *const *ident_values; /* may be NULL when n_values is 0 */
+	size_t n_values;
+	int64_t before_id;
+	size_t limit;
+};
+
+struct store_ops {
+	const char *name;
+	enum err (*open)(const char *uri, struct store **out);
+	void (*close)(struct store *st);
+	enum err (*migrate)(struct store *st, int *version_out);
+
+	enum err (*begin)(struct store *st);
+	enum err (*commit)(struct store *st);
+	enum err (*rollback)(struct store *st);
+	enum err (*savepoint)(struct store *st);
+	enum err (*release)(struct store *st);
+	enum err (*rollback_to)(struct store *st);
+
+	enum err (*agent_insert)(struct store *st, struct agent *a);
+	enum err (*agent_update)(struct store *st, const struct agent *a);
+	enum err (*agent_get)(struct store *st, struct arena *ar, int64_t id,
+			      struct agent *out);
+	enum err (*agent_by_email)(struct store *st, struct arena *ar,
+				   const char *email, struct agent *out);
+	enum err (*agent_list)(struct store *st, struct arena *ar,
+			       struct agent_list *out);
+	enum err (*agent_count)(struct store *st, int64_t *n);
+
+	enum err (*token_insert)(struct store *st, struct token *t);
+	enum err (*token_by_hash)(struct store *st, const unsigned char hash[32],
+				  struct token *out);
+	enum err (*token_revoke)(struct store *st, int64_t id, int64_t at);
+
+	/* customer_insert stores the customer row only; identifiers are added
+	 * with ident_insert.  customer_get fills idents too. */
+	enum err (*customer_insert)(struct store *st, struct customer *c);
+	enum err (*customer_update)(struct store *st, const struct customer *c);
+	enum err (*customer_get)(struct store *st, struct arena *ar, int64_t id,
+				 struct customer *out);
+	enum err (*customer_search)(struct store *st, struct arena *ar,
+				    const struct customer_query *q,
+				    struct customer_list *out);
+	enum err (*ident_insert)(struct store *st, int64_t customer_id,
+				 const struct ident *id);
+	enum err (*ident_delete_all)(struct store *st, int64_t customer_id);
+	/* ident_find - the customer holding (kind, value), or E_NOTFOUND. */
+	enum err (*ident_find)(struct store *st, enum ident_kind kind,
+			       const char *value, int64_t *customer_id);
+
+	enum err (*case_insert)(struct store *st, struct case_ *c);
+	enum err (*case_update)(struct store *st, const struct case_ *c);
+	enum err (*case_get)(struct store *st, struct arena *ar, int64_t id,
+			     struct case_ *out);
+	enum err (*case_list)(struct store *st, struct arena *ar,
+			      const struct case_filter *f, struct case_list *out);
+
+	enum err (*event_insert)(struct store *st, struct event *e);
+	/* event_list - oldest first, ids above after_id, at most limit. */
+	enum err (*event_list)(struct store *st, struct arena *ar, int64_t case_id,
+			       int64_t after_id, size_t limit,
+			       struct event_list *out);
+
+	enum err (*fact_insert)(struct store *st, struct fact *f);
+	/* fact_list - current facts (newest per key, by key) or the whole
+	 * history (oldest first) of a case. */
+	enum err (*fact_list)(struct store *st, struct arena *ar, int64_t case_id,
+			      bool current_only, struct fact_list *out);
+};
+
+/* Every backend handle starts with this. */
+struct store {
+	const struct store_ops *ops;
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+/* store_open - open the backend named by uri: a file path (SQLite). */
+enum err store_open(const char *uri, struct store **out);
+void store_close(struct store *st);
+enum err store_migrate(struct store *st, int *version_out);
+
+enum err store_begin(struct store *st);
+enum err store_commit(struct store *st);
+enum err store_rollback(struct store *st);
+enum err store_savepoint(struct store *st);
+enum err store_release(struct store *st);
+enum err store_rollback_to(struct store *st);
+
+enum err store_agent_insert(struct store *st, struct agent *a);
+enum err store_agent_update(struct store *st, const struct agent *a);
+enum err store_agent_get(struct store *st, struct arena *ar, int64_t id,
+			 struct agent *out);
+enum err store_agent_by_email(struct store *st, struct arena *ar,
+			      const char *email, struct agent *out);
+enum err store_agent_list(struct store *st, struct arena *ar,
+			  struct agent_list *out);
+enum err store_agent_count(struct store *st, int64_t *n);
+
+enum err store_token_insert(struct store *st, struct token *t);
+enum err store_token_by_hash(struct store *st, const unsigned char hash[32],
+			     struct token *out);
+enum err store_token_revoke(struct store *st, int64_t id, int64_t at);
+
+enum err store_customer_insert(struct store *st, struct customer *c);
+enum err store_customer_update(struct store *st, const struct customer *c);
+enum err store_customer_get(struct store *st, struct arena *ar, int64_t id,
+			    struct customer *out);
+enum err store_customer_search(struct store *st, struct arena *ar,
+			       const struct customer_query *q,
+			       struct customer_list *out);
+enum err store_ident_insert(struct store *st, int64_t customer_id,
+			    const struct ident *id);
+enum err store_ident_delete_all(struct store *st, int64_t customer_id);
+enum err store_ident_find(struct store *st, enum ident_kind kind,
+			  const char *value, int64_t *customer_id);
+
+enum err store_case_insert(struct store *st, struct case_ *c);
+enum err store_case_update(struct store *st, const struct case_ *c);
+enum err store_case_get(struct store *st, struct arena *ar, int64_t id,
+			struct case_ *out);
+enum err store_case_list(struct store *st, struct arena *ar,
+			 const struct case_filter *f, struct case_list *out);
+
+enum err store_event_insert(struct store *st, struct event *e);
+enum err store_event_list(struct store *st, struct arena *ar, int64_t case_id,
+			  int64_t after_id, size_t limit, struct event_list *out);
+
+enum err store_fact_insert(struct store *st, struct fact *f);
+enum err store_fact_list(struct store *st, struct arena *ar, int64_t case_id,
+			 bool current_only, struct fact_list *out);
+
+/* store_errors - backend errors (E_IO) seen by the wrappers, for /metrics. */
+uint64_t store_errors(void);
+/* store_fail_nth - make the nth wrapper call from now fail with E_IO
+ * (0 disables).  For fault-injection tests only. */
+void store_fail_nth(long n);
+
+#endif
