@@ -19,19 +19,50 @@ struct arena_block {
 	max_align_t data[]; /* aligned payload */
 };
 
+struct arena_cleanup {
+	struct arena_cleanup *next;
+	void (*fn)(void *);
+	void *arg;
+};
+
 #define ALIGN (sizeof(max_align_t))
+
+static void run_cleanups(struct arena *a)
+{
+	struct arena_cleanup *c = a->cleanups;
+
+	a->cleanups = NULL;
+	for (; c; c = c->next)
+		c->fn(c->arg);
+}
+
+int arena_on_release(struct arena *a, void (*fn)(void *), void *arg)
+{
+	struct arena_cleanup *c = arena_alloc(a, sizeof(*c));
+
+	if (!c)
+		return -1;
+	c->fn = fn;
+	c->arg = arg;
+	c->next = a->cleanups;
+	a->cleanups = c;
+	return 0;
+}
 
 void arena_init(struct arena *a, size_t first_size)
 {
 	a->head = NULL;
+	a->cleanups = NULL;
 	a->first_size = first_size ? first_size : 4096;
 	a->total = 0;
 }
 
 void arena_release(struct arena *a)
 {
-	struct arena_block *b = a->head, *next;
+	struct arena_block *b, *next;
 
+	run_cleanups(a);
+	b = a->head;
 	while (b) {
 		next = b->next;
 		free(b);
@@ -43,8 +74,10 @@ void arena_release(struct arena *a)
 
 void arena_reset(struct arena *a)
 {
-	struct arena_block *b = a->head, *next;
+	struct arena_block *b, *next;
 
+	run_cleanups(a);
+	b = a->head;
 	if (!b)
 		return;
 	while (b->next) { /* free all but the oldest block */

@@ -13,9 +13,11 @@
 #include <stddef.h>
 
 struct arena_block;
+struct arena_cleanup;
 
 struct arena {
 	struct arena_block *head; /* current block, newest first */
+	struct arena_cleanup *cleanups; /* run at release/reset, newest first */
 	size_t first_size;        /* size of the first block */
 	size_t total;             /* bytes handed out, for limits and tests */
 };
@@ -26,6 +28,10 @@ void arena_init(struct arena *a, size_t first_size);
 void arena_release(struct arena *a);
 /* arena_reset - forget every allocation but keep the oldest block. */
 void arena_reset(struct arena *a);
+/* arena_on_release - call fn(arg) when the arena is released or reset
+ * (for non-memory resources tied to a request, as nginx's pool cleanups).
+ * Returns E_NOMEM (and does not register) if it cannot allocate. */
+int arena_on_release(struct arena *a, void (*fn)(void *), void *arg);
 /* arena_alloc - n bytes aligned for any type, uninitialised, or NULL. */
 void *arena_alloc(struct arena *a, size_t n);
 /* arena_zalloc - n zeroed bytes, or NULL. */

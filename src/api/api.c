@@ -1,0 +1,406 @@
+/*
+ * api.c - the route table, the one access check, error replies, and the
+ * plumbing that sends writes to the group-commit queue.
+ *
+ * Order of checks for every request (each stops at the first failure):
+ *   route (404/405) -> credentials (401) -> role (403) -> content type (415)
+ *   -> JSON body (400/422) -> the handler.
+ */
+#include "api/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "domain/auth.h"
+
+#define PUBLIC 0
+
+static struct route routes[] = {
+	{HTTP_GET, "/healthz", api_h_healthz, PUBLIC, 0},
+	{HTTP_GET, "/metrics", api_h_metrics, PUBLIC, 0},
+	{HTTP_POST, "/api/v1/sessions", api_h_session_create, PUBLIC, 0},
+	{HTTP_DELETE, "/api/v1/sessions", api_h_session_delete, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/me", api_h_me, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/agents", api_h_agents_list, ROLE_SUPERVISOR, 0},
+	{HTTP_POST, "/api/v1/agents", api_h_agent_create, ROLE_ADMIN, 0},
+	{HTTP_GET, "/api/v1/agents/{id}", api_h_agent_get, ROLE_SUPERVISOR, 0},
+	{HTTP_PATCH, "/api/v1/agents/{id}", api_h_agent_patch, ROLE_ADMIN, 0},
+	{HTTP_GET, "/api/v1/customers", api_h_customers_list, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/customers", api_h_customer_create, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/customers/lookup", api_h_customer_lookup, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/customers/{id}", api_h_customer_get, ROLE_AGENT, 0},
+	{HTTP_PATCH, "/api/v1/customers/{id}", api_h_customer_patch, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/cases", api_h_cases_list, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/cases", api_h_case_create, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/cases/{id}", api_h_case_get, ROLE_AGENT, 0},
+	{HTTP_PATCH, "/api/v1/cases/{id}", api_h_case_patch, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/cases/{id}/events", api_h_events_list, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/cases/{id}/events", api_h_event_create, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/cases/{id}/facts", api_h_facts_list, ROLE_AGENT, 0},
+	{HTTP_PUT, "/api/v1/cases/{id}/facts/{key}", api_h_fact_put, ROLE_AGENT, 0},
+	{0, NULL, NULL, 0, 0},
+};
+
+struct route *api_routes(void)
+{
+	return routes;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* The one table from enum err to HTTP status. */
+static const int status_of[E__COUNT] = {
+	[E_OK] = 200,        [E_NOMEM] = 500,     [E_INVAL] = 400,
+	[E_UNPROC] = 422,    [E_NOTFOUND] = 404,  [E_CONFLICT] = 409,
+	[E_TOOBIG] = 413,    [E_FORBIDDEN] = 403, [E_AUTH] = 401,
+	[E_IO] = 500,        [E_AGAIN] = 503,
+};
+
+int api_status(enum err e)
+{
+	return (unsigned)e < E__COUNT ? status_of[e] : 500;
+}
+
+void api_json(struct http_req *r, int status, json_t *j)
+{
+	char *text;
+
+	if (!j) {
+		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+		return;
+	}
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!text) {
+		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+		return;
+	}
+	http_reply(r, status, "application/json", text, strlen(text));
+	free(text);
+}
+
+static void reply_error(struct http_req *r, int status, const char *code,
+			const char *field, const char *msg,
+			const char *const *allowed)
+{
+	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", msg);
+	char *text;
+
+	if (err && field && *field)
+		json_object_set_new(err, "field", json_string(field));
+	if (err && allowed) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; allowed[i]; i++)
+			json_array_append_new(arr, json_string(allowed[i]));
+		json_object_set_new(err, "allowed", arr);
+	}
+	text = err ? json_dumps(json_pack("{s:o}", "error", err), JSON_COMPACT)
+		   : NULL;
+	if (!text) {
+		static const char oom[] =
+			"{\"error\":{\"code\":\"internal_error\",\"message\":\"out of memory\"}}";
+		http_reply(r, 500, "application/json", oom, sizeof(oom) - 1);
+		return;
+	}
+	http_reply(r, status, "application/json", text, strlen(text));
+	free(text);
+}
+
+void api_error(struct http_req *r, enum err e, const char *reason,
+	       const char *field, const char *msg)
+{
+	int status = api_status(e);
+
+	if (status >= 500)
+		log_error(r->id, "%s %s failed: %s", router_method_name(r->method),
+			  r->path, msg ? msg : err_name(e));
+	reply_error(r, status, reason ? reason : err_name(e), field,
+		    msg ? msg : err_name(e), NULL);
+}
+
+void api_fail(struct http_req *r, enum err e, const struct fail *f)
+{
+	if (!f || f->code != e || !f->msg[0]) {
+		static const char *const msgs[E__COUNT] = {
+			[E_NOTFOUND] = "not found",
+			[E_CONFLICT] = "conflicts with existing data",
+			[E_IO] = "storage failure; nothing was changed",
+			[E_NOMEM] = "out of memory; nothing was changed",
+			[E_AUTH] = "authentication required",
+			[E_FORBIDDEN] = "not allowed",
+		};
+		const char *m = (unsigned)e < E__COUNT ? msgs[e] : NULL;
+
+		api_error(r, e, NULL, NULL, m ? m : err_name(e));
+		return;
+	}
+	if (api_status(e) >= 500)
+		log_error(r->id, "%s", f->msg);
+	reply_error(r, api_status(e), f->reason ? f->reason : err_name(e),
+		    f->field, f->msg, f->allowed);
+}
+
+/* ---- writes ------------------------------------------------------------ */
+
+static void job_done(struct txq_job *j)
+{
+	struct api_job *aj = (struct api_job *)j;
+
+	http_req_wake(aj->r);
+}
+
+void api_write(struct http_req *r, struct api_job *job, txq_run_fn run,
+	       http_handler resume)
+{
+	struct api_req *q = api_req(r);
+
+	job->r = r;
+	job->job.run = run;
+	job->job.done = job_done;
+	memset(&job->fail, 0, sizeof(job->fail));
+	q->job = job;
+	http_req_suspend(r, resume);
+	txq_submit(q->w->api->txq, &job->job);
+}
+
+void *api_job_of(struct http_req *r)
+{
+	return api_req(r)->job;
+}
+
+void api_set_job(struct http_req *r, struct api_job *job)
+{
+	job->r = r;
+	api_req(r)->job = job;
+}
+
+struct slow_job {
+	struct pool_job pj;
+	struct http_req *r;
+	void (*fn)(struct http_req *r);
+};
+
+static void slow_run(struct pool_job *pj)
+{
+	struct slow_job *s = (struct slow_job *)pj;
+
+	s->fn(s->r);
+	http_req_wake(s->r);
+}
+
+void api_slow(struct http_req *r, void (*fn)(struct http_req *r),
+	      http_handler resume)
+{
+	struct slow_job *s = arena_zalloc(&r->arena, sizeof(*s));
+
+	if (!s) {
+		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+		return;
+	}
+	s->r = r;
+	s->fn = fn;
+	s->pj.run = slow_run;
+	http_req_suspend(r, resume);
+	pool_submit(api_req(r)->w->api->slow, &s->pj);
+}
+
+/* ---- access ------------------------------------------------------------ */
+
+/* credential - the bearer token or session cookie, or NULL. */
+static const char *credential(struct http_req *r)
+{
+	const char *h = r->authorization, *c = r->cookie;
+
+	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+		h += 7;
+		while (*h == ' ')
+			h++;
+		return *h ? h : NULL;
+	}
+	while (c && *c) {
+		while (*c == ' ' || *c == ';')
+			c++;
+		if (strncmp(c, "heed_session=", 13) == 0) {
+			const char *v = c + 13, *end = strchr(v, ';');
+			size_t n = end ? (size_t)(end - v) : strlen(v);
+
+			return n ? arena_strndup(&r->arena, v, n) : NULL;
+		}
+		c = strchr(c, ';');
+	}
+	return NULL;
+}
+
+static bool authenticate(struct http_req *r, struct api_req *q)
+{
+	const char *secret = credential(r);
+	struct token tok;
+	enum err e;
+
+	if (!secret) {
+		api_error(r, E_AUTH, NULL, NULL,
+			  "sign in or send 'Authorization: Bearer TOKEN'");
+		return false;
+	}
+	e = auth_authenticate(q->w->rd, &r->arena, secret, &q->agent, &tok);
+	if (e == E_AUTH || e == E_NOTFOUND) {
+		api_error(r, E_AUTH, NULL, NULL, "the token is unknown, expired or revoked");
+		return false;
+	}
+	if (e) {
+		api_fail(r, e, NULL);
+		return false;
+	}
+	q->secret = secret;
+	q->actor.kind = AUTHOR_AGENT;
+	q->actor.id = q->agent.id;
+	q->actor.role = q->agent.role;
+	return true;
+}
+
+static void body_free(void *j)
+{
+	json_decref(j);
+}
+
+static bool is_json_type(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	if (!ct || strncasecmp(ct, "application/json", n) != 0)
+		return false;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+/* parse_body - the JSON object body of a POST, PUT or PATCH. */
+static bool parse_body(struct http_req *r, struct api_req *q)
+{
+	json_error_t jerr;
+	char msg[256];
+
+	if (r->body.len == 0) {
+		api_error(r, E_INVAL, NULL, NULL, "a JSON object body is required");
+		return false;
+	}
+	if (!is_json_type(r->content_type)) {
+		reply_error(r, 415, "unsupported_media_type", NULL,
+			    "send the body as 'Content-Type: application/json'", NULL);
+		return false;
+	}
+	q->body = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!q->body) {
+		if (json_error_code(&jerr) == json_error_invalid_utf8) {
+			api_error(r, E_UNPROC, NULL, NULL, "the body is not valid UTF-8");
+			return false;
+		}
+		snprintf(msg, sizeof(msg), "malformed JSON at line %d column %d: %s",
+			 jerr.line, jerr.column, jerr.text);
+		api_error(r, E_INVAL, "malformed_json", NULL, msg);
+		return false;
+	}
+	arena_on_release(&r->arena, body_free, q->body);
+	if (!json_is_object(q->body)) {
+		api_error(r, E_INVAL, NULL, NULL, "the body must be a JSON object");
+		return false;
+	}
+	return true;
+}
+
+void api_dispatch(struct http_req *r)
+{
+	struct api_req *q = arena_zalloc(&r->arena, sizeof(*q));
+	enum router_result rr;
+
+	if (!q) {
+		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+		return;
+	}
+	q->w = r->worker_data;
+	r->user = q;
+	rr = router_match(r);
+	if (rr == ROUTE_NOT_FOUND) {
+		api_error(r, E_NOTFOUND, NULL, NULL, "no such path");
+		return;
+	}
+	if (rr == ROUTE_BAD_METHOD) {
+		reply_error(r, 405, "method_not_allowed", NULL,
+			    "this path does not take that method", NULL);
+		return;
+	}
+	if (r->query_bad_utf8) {
+		api_error(r, E_UNPROC, NULL, NULL, "the query string is not valid UTF-8");
+		return;
+	}
+	if (r->query_too_many) {
+		api_error(r, E_INVAL, NULL, NULL, "too many query parameters");
+		return;
+	}
+	if (r->route->min_role != PUBLIC) {
+		if (!authenticate(r, q))
+			return;
+		if ((int)q->agent.role < r->route->min_role) {
+			api_error(r, E_FORBIDDEN, NULL, NULL,
+				  "your role does not allow this");
+			return;
+		}
+	}
+	if ((r->method == HTTP_POST || r->method == HTTP_PUT ||
+	     r->method == HTTP_PATCH) && !parse_body(r, q))
+		return;
+	r->route->handler(r);
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+enum err api_start(struct api *a, const struct api_config *cfg)
+{
+	enum err e;
+
+	memset(a, 0, sizeof(*a));
+	a->cfg = *cfg;
+	if ((e = txq_start(cfg->db_uri, 256, &a->txq)) != E_OK)
+		goto fail;
+	if ((e = store_open(cfg->db_uri, &a->slow_st)) != E_OK)
+		goto fail;
+	if ((e = pool_start(1, &a->slow)) != E_OK)
+		goto fail;
+	return E_OK;
+fail:
+	api_stop(a);
+	return e;
+}
+
+void api_stop(struct api *a)
+{
+	pool_stop(a->slow);
+	txq_stop(a->txq);
+	store_close(a->slow_st);
+	a->slow = NULL;
+	a->txq = NULL;
+	a->slow_st = NULL;
+}
+
+void *api_worker_init(int index, void *api)
+{
+	struct api_worker *w = calloc(1, sizeof(*w));
+
+	(void)index;
+	if (!w)
+		return NULL;
+	w->api = api;
+	if (store_open(w->api->cfg.db_uri, &w->rd) != E_OK) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void api_worker_fini(void *p)
+{
+	struct api_worker *w = p;
+
+	store_close(w->rd);
+	free(w);
+}

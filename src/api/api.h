@@ -1,0 +1,54 @@
+/*
+ * api.h - REST API v1: the route table, access rules, and the plumbing every
+ * resource file shares (JSON in and out, errors, writes through the queue).
+ *
+ * Each resource lives in its own file (api_cases.c, api_customers.c, ...)
+ * and exports its handlers through internal.h.  Access is decided in one
+ * place, api_dispatch(), from the route table's min_role; handlers never
+ * check roles themselves.
+ */
+#ifndef HEED_API_H
+#define HEED_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/pool.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "store/txq.h"
+
+struct api_config {
+	const char *db_uri;
+	int64_t session_ttl_ms;
+};
+
+/* Shared by every worker thread. */
+struct api {
+	struct api_config cfg;
+	struct txq *txq;     /* all writes */
+	struct pool *slow;   /* password hashing; one thread */
+	struct store *slow_st; /* read handle used only by that thread */
+};
+
+/* Per worker thread. */
+struct api_worker {
+	struct api *api;
+	struct store *rd; /* read handle for this thread only */
+};
+
+/* api_start - open the write queue and the slow pool. */
+enum err api_start(struct api *a, const struct api_config *cfg);
+void api_stop(struct api *a);
+
+/* api_worker_init / api_worker_fini - for http_server_config. */
+void *api_worker_init(int index, void *api);
+void api_worker_fini(void *w);
+
+/* api_dispatch - route, authenticate, authorise, run the handler. */
+void api_dispatch(struct http_req *r);
+
+/* api_routes - the route table (for `heed routes` and the server). */
+struct route *api_routes(void);
+
+#endif

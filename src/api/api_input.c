@@ -1,0 +1,165 @@
+/*
+ * api_input.c - reading path parameters, query arguments and JSON members,
+ * with a precise 4xx reply (naming the field) when they are wrong.
+ * Every function returns false after it has replied.
+ */
+#include "api/internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define LIMIT_DEFAULT 50
+#define LIMIT_MAX 200
+
+/* parse_id - a positive decimal integer id, nothing else. */
+static bool parse_id(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || *s < '1' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v <= 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool api_param_id(struct http_req *r, size_t i, int64_t *out)
+{
+	if (i < r->n_params && parse_id(r->params[i], out))
+		return true;
+	api_error(r, E_NOTFOUND, NULL, NULL, "no such object");
+	return false;
+}
+
+bool api_query_id(struct http_req *r, const char *name, int64_t *out)
+{
+	const char *v = http_query(r, name);
+	char msg[96];
+
+	*out = 0;
+	if (!v)
+		return true;
+	if (parse_id(v, out))
+		return true;
+	snprintf(msg, sizeof(msg), "'%s' must be a positive integer", name);
+	api_error(r, E_UNPROC, NULL, name, msg);
+	return false;
+}
+
+bool api_query_limit(struct http_req *r, size_t *out)
+{
+	const char *v = http_query(r, "limit");
+	char *end;
+	long n;
+
+	*out = LIMIT_DEFAULT;
+	if (!v)
+		return true;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < 1 || n > LIMIT_MAX) {
+		api_error(r, E_UNPROC, NULL, "limit", "'limit' must be 1 to 200");
+		return false;
+	}
+	*out = (size_t)n;
+	return true;
+}
+
+static bool wrong_type(struct http_req *r, const char *field, const char *want)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "'%s' must be %s", field, want);
+	api_error(r, E_INVAL, NULL, field, msg);
+	return false;
+}
+
+bool api_get_str(struct http_req *r, json_t *obj, const char *key,
+		 const char *field, bool required, const char **out)
+{
+	json_t *v = json_object_get(obj, key);
+	char msg[128];
+
+	*out = NULL;
+	if (!v || json_is_null(v)) {
+		if (!required)
+			return true;
+		snprintf(msg, sizeof(msg), "'%s' is required", field);
+		api_error(r, E_INVAL, "missing_field", field, msg);
+		return false;
+	}
+	if (!json_is_string(v))
+		return wrong_type(r, field, "a string");
+	*out = json_string_value(v);
+	return true;
+}
+
+bool api_get_id(struct http_req *r, json_t *obj, const char *key,
+		const char *field, bool required, bool *present, int64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+	char msg[128];
+
+	*out = 0;
+	if (present)
+		*present = v != NULL;
+	if (!v || json_is_null(v)) {
+		if (!required)
+			return true;
+		snprintf(msg, sizeof(msg), "'%s' is required", field);
+		api_error(r, E_INVAL, "missing_field", field, msg);
+		return false;
+	}
+	if (!json_is_integer(v))
+		return wrong_type(r, field, "an integer id");
+	*out = json_integer_value(v);
+	if (*out <= 0) {
+		snprintf(msg, sizeof(msg), "'%s' must be a positive id", field);
+		api_error(r, E_UNPROC, NULL, field, msg);
+		return false;
+	}
+	return true;
+}
+
+bool api_get_obj(struct http_req *r, json_t *obj, const char *key,
+		 const char *field, json_t **out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return true;
+	if (!json_is_object(v))
+		return wrong_type(r, field, "an object");
+	*out = v;
+	return true;
+}
+
+bool api_get_arr(struct http_req *r, json_t *obj, const char *key,
+		 const char *field, json_t **out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return true;
+	if (!json_is_array(v))
+		return wrong_type(r, field, "an array");
+	*out = v;
+	return true;
+}
+
+json_t *api_cursor_json(size_t n, size_t limit, int64_t last_id)
+{
+	char s[32];
+
+	if (n < limit || n == 0)
+		return json_null();
+	snprintf(s, sizeof(s), "%lld", (long long)last_id);
+	return json_string(s);
+}

@@ -1,0 +1,116 @@
+/*
+ * internal.h - what the files of api/ share: the request context, JSON
+ * helpers, error replies and the write-job plumbing.  Not for other layers.
+ */
+#ifndef HEED_API_INTERNAL_H
+#define HEED_API_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "api/api.h"
+#include "base/err.h"
+#include "domain/actor.h"
+#include "http/router.h"
+
+/* Per request, in r->user once authenticated. */
+struct api_req {
+	struct api_worker *w;
+	struct agent agent;  /* the caller, when authenticated */
+	struct actor actor;
+	const char *secret;  /* the token used (for logout) */
+	json_t *body;        /* parsed body (a JSON object), or NULL; freed
+			      * with the request arena */
+	struct api_job *job; /* the write in flight, if any */
+};
+
+static inline struct api_req *api_req(struct http_req *r)
+{
+	return r->user;
+}
+
+/* ---- replies (api.c) ---- */
+/* api_json - reply with j (reference stolen) as JSON. */
+void api_json(struct http_req *r, int status, json_t *j);
+/* api_error - reply with an error body; status from e. */
+void api_error(struct http_req *r, enum err e, const char *reason,
+	       const char *field, const char *msg);
+/* api_fail - reply from a struct fail (falls back to e when f is unset). */
+void api_fail(struct http_req *r, enum err e, const struct fail *f);
+int api_status(enum err e);
+
+/* ---- input (api_input.c) ---- Each returns false after replying 4xx. */
+bool api_param_id(struct http_req *r, size_t i, int64_t *out);
+bool api_query_id(struct http_req *r, const char *name, int64_t *out);
+bool api_query_limit(struct http_req *r, size_t *out);
+/* api_get_str - string member; required or optional (NULL when absent or
+ * null).  Wrong type: 400 with the field named. */
+bool api_get_str(struct http_req *r, json_t *obj, const char *key,
+		 const char *field, bool required, const char **out);
+bool api_get_id(struct http_req *r, json_t *obj, const char *key,
+		const char *field, bool required, bool *present, int64_t *out);
+/* api_get_obj / api_get_arr - optional object / array member (NULL if absent). */
+bool api_get_obj(struct http_req *r, json_t *obj, const char *key,
+		 const char *field, json_t **out);
+bool api_get_arr(struct http_req *r, json_t *obj, const char *key,
+		 const char *field, json_t **out);
+/* api_read_customer - {name?, identifiers:[{kind,value}]} into *out;
+ * field names are prefixed (e.g. "customer."). */
+struct customer_new;
+bool api_read_customer(struct http_req *r, json_t *obj, const char *prefix,
+		       struct customer_new *out);
+/* api_cursor_json - "next_cursor" value for a page ending at id. */
+json_t *api_cursor_json(size_t n, size_t limit, int64_t last_id);
+
+/* ---- encoders (api_encode.c) ---- */
+json_t *api_time_json(int64_t ms);
+json_t *api_agent_json(const struct agent *a);
+json_t *api_customer_json(const struct customer *c);
+json_t *api_case_json(const struct case_ *c);
+json_t *api_event_json(const struct event *e);
+json_t *api_fact_json(const struct fact *f);
+
+/* ---- writes (api.c) ---- */
+struct api_job {
+	struct txq_job job;
+	struct http_req *r;
+	struct fail fail;
+};
+/* api_write - run `run` on the writer thread inside the group commit, then
+ * resume(r) on the loop thread; api_job_of(r) gives the job back.  The job
+ * is allocated in r->arena (it embeds struct api_job first). */
+void api_write(struct http_req *r, struct api_job *job, txq_run_fn run,
+	       http_handler resume);
+/* api_job_of - the job a resumed request was waiting for. */
+void *api_job_of(struct http_req *r);
+/* api_slow - run fn(r) on the slow pool (password hashing), then resume(r)
+ * on the loop thread.  fn keeps its state in a job set with api_set_job. */
+void api_slow(struct http_req *r, void (*fn)(struct http_req *r),
+	      http_handler resume);
+void api_set_job(struct http_req *r, struct api_job *job);
+
+/* ---- handlers, one file per resource ---- */
+void api_h_healthz(struct http_req *r);
+void api_h_metrics(struct http_req *r);
+void api_h_session_create(struct http_req *r);
+void api_h_session_delete(struct http_req *r);
+void api_h_me(struct http_req *r);
+void api_h_agents_list(struct http_req *r);
+void api_h_agent_create(struct http_req *r);
+void api_h_agent_get(struct http_req *r);
+void api_h_agent_patch(struct http_req *r);
+void api_h_customers_list(struct http_req *r);
+void api_h_customer_create(struct http_req *r);
+void api_h_customer_lookup(struct http_req *r);
+void api_h_customer_get(struct http_req *r);
+void api_h_customer_patch(struct http_req *r);
+void api_h_cases_list(struct http_req *r);
+void api_h_case_create(struct http_req *r);
+void api_h_case_get(struct http_req *r);
+void api_h_case_patch(struct http_req *r);
+void api_h_events_list(struct http_req *r);
+void api_h_event_create(struct http_req *r);
+void api_h_facts_list(struct http_req *r);
+void api_h_fact_put(struct http_req *r);
+
+#endif

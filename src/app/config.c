@@ -1,0 +1,155 @@
+/* config.c - defaults, file, environment (see config.h). */
+#include "app/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->db, sizeof(c->db), "heed.db");
+	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+	c->workers = 1;
+	c->max_body = 1u << 20;
+	c->session_ttl_s = 12 * 3600;
+	c->log_requests = true;
+	snprintf(c->default_country, sizeof(c->default_country), "1");
+}
+
+static bool parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	if (!strcmp(s, "1") || !strcasecmp(s, "true") || !strcasecmp(s, "yes") ||
+	    !strcasecmp(s, "on"))
+		*out = true;
+	else if (!strcmp(s, "0") || !strcasecmp(s, "false") ||
+		 !strcasecmp(s, "no") || !strcasecmp(s, "off"))
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+enum err config_set(struct config *c, const char *key, const char *value)
+{
+	long v;
+
+	if (!strcmp(key, "db")) {
+		snprintf(c->db, sizeof(c->db), "%s", value);
+	} else if (!strcmp(key, "listen")) {
+		snprintf(c->listen, sizeof(c->listen), "%s", value);
+	} else if (!strcmp(key, "workers")) {
+		if (!parse_long(value, 1, 16, &v))
+			goto bad;
+		c->workers = (int)v;
+	} else if (!strcmp(key, "max_body")) {
+		if (!parse_long(value, 1024, 1L << 30, &v))
+			goto bad;
+		c->max_body = (size_t)v;
+	} else if (!strcmp(key, "session_ttl")) {
+		if (!parse_long(value, 60, 90L * 86400, &v))
+			goto bad;
+		c->session_ttl_s = v;
+	} else if (!strcmp(key, "log_requests")) {
+		if (!parse_bool(value, &c->log_requests))
+			goto bad;
+	} else if (!strcmp(key, "default_country")) {
+		if (!parse_long(value, 1, 999, &v))
+			goto bad;
+		snprintf(c->default_country, sizeof(c->default_country), "%ld", v);
+	} else {
+		log_error("config", "unknown setting '%s'", key);
+		return E_INVAL;
+	}
+	return E_OK;
+bad:
+	log_error("config", "bad value '%s' for '%s'", value, key);
+	return E_INVAL;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+enum err config_load_file(struct config *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int n = 0;
+	enum err e = E_OK;
+
+	if (!f) {
+		log_error("config", "cannot open '%s'", path);
+		return E_IO;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *eq, *hash = strchr(line, '#');
+
+		n++;
+		if (hash)
+			*hash = '\0';
+		s = trim(line);
+		if (!*s)
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			log_error("config", "%s:%d: want 'key = value'", path, n);
+			e = E_INVAL;
+			break;
+		}
+		*eq = '\0';
+		if ((e = config_set(c, trim(s), trim(eq + 1))) != E_OK) {
+			log_error("config", "%s:%d: not applied", path, n);
+			break;
+		}
+	}
+	fclose(f);
+	return e;
+}
+
+enum err config_load_env(struct config *c)
+{
+	static const struct { const char *env, *key; } map[] = {
+		{"HEED_DB", "db"},
+		{"HEED_LISTEN", "listen"},
+		{"HEED_WORKERS", "workers"},
+		{"HEED_MAX_BODY", "max_body"},
+		{"HEED_SESSION_TTL", "session_ttl"},
+		{"HEED_LOG_REQUESTS", "log_requests"},
+		{"HEED_DEFAULT_COUNTRY", "default_country"},
+	};
+	enum err e;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const char *v = getenv(map[i].env);
+
+		if (v && (e = config_set(c, map[i].key, v)) != E_OK)
+			return e;
+	}
+	return E_OK;
+}

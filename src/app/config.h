@@ -1,0 +1,37 @@
+/*
+ * config.h - settings for `heed serve` and the other commands.
+ *
+ * Precedence, lowest first: built-in defaults, the config file
+ * (--config FILE or HEED_CONFIG), environment variables (HEED_DB,
+ * HEED_LISTEN, ...), command-line flags.  The file has one `key = value`
+ * per line; `#` starts a comment.  Keys are the flag names without dashes.
+ */
+#ifndef HEED_CONFIG_H
+#define HEED_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct config {
+	char db[512];
+	char listen[256];
+	int workers;
+	size_t max_body;
+	int64_t session_ttl_s;
+	bool log_requests;
+	char default_country[8];
+};
+
+/* config_defaults - the built-in values. */
+void config_defaults(struct config *c);
+/* config_set - set one key from text; E_INVAL names unknown keys. */
+enum err config_set(struct config *c, const char *key, const char *value);
+/* config_load_file - apply a config file. */
+enum err config_load_file(struct config *c, const char *path);
+/* config_load_env - apply HEED_* variables. */
+enum err config_load_env(struct config *c);
+
+#endif

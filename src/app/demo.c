@@ -1,0 +1,242 @@
+/*
+ * demo.c - demo data for `heed demo` and `make run`: three agents, a dozen
+ * customers and cases whose timelines replay the stories heed exists for
+ * (a renewal chat, a ticket left three days, an account found under the
+ * wrong name, maintenance already done three times, a voicemail never
+ * returned).  Everything goes through the domain, as a user's would, with
+ * the clock pinned to backdate the timelines.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "domain/agents.h"
+#include "domain/cases.h"
+#include "domain/customers.h"
+
+#define DEMO_PASSWORD "heed-demo-pass"
+#define MIN (60 * 1000LL)
+#define HOUR (60 * MIN)
+
+struct demo_agent { const char *name, *email, *role; };
+
+static const struct demo_agent agents[] = {
+	{"Maya Patel", "admin@demo.heed", "admin"},
+	{"Sam Okafor", "sam@demo.heed", "supervisor"},
+	{"Lee Chen", "lee@demo.heed", "agent"},
+};
+
+/* One step on a case timeline.  kind: 'c' customer message, 'a' agent
+ * message, 'n' internal note, 's' status, 'o' assign to agent index,
+ * 'f' fact "key=json". */
+struct step { int at_min; char kind; const char *text; };
+
+struct demo_case {
+	const char *name, *email, *phone, *account;
+	const char *subject, *queue, *priority, *message;
+	const char *facts[4]; /* "key=json" */
+	int age_hours;
+	struct step steps[8];
+};
+
+static const struct demo_case cases[] = {
+	{"Philip Espinosa", "philip.e@example.com", "+1 906 555 0142", "VO-88120",
+	 "Account says expired although auto-renew is on", "billing", "normal",
+	 "My account is set to auto-renew but the app says it expired. Do I need to renew by hand?",
+	 {"account.auto_renew=true", "account.status=\"expired\"", NULL}, 30,
+	 {{4, 'o', "2"}, {5, 'a', "Thanks Philip - the website's auto-renew label is wrong for plans bought before March; "
+		     "your account did expire. Renew under Billing > Plans > Renew; I've noted the label bug."},
+	  {6, 'n', "Auto-renew label is wrong for legacy plans: filed as a root cause."},
+	  {9, 'c', "Renewed, thank you. That was quick."}, {10, 's', "resolved"}}},
+	{"Northwind Logistics", "it@northwind.example", "+1 312 555 0199", "NW-2231",
+	 "Integration failing since Monday - ticket open three days", "support", "high",
+	 "Our shipment sync has failed since Monday. We opened a ticket three days ago and heard nothing.",
+	 {"customer.id_verified_via=\"phone_menu\"", "integration.error=\"HTTP 502 from /sync\"", NULL}, 76,
+	 {{30, 'o', "1"}, {32, 'a', "I own this now. I can see the 502s on our side; I am not putting you on hold - "
+		       "I'll update you here by 15:00 today with either a fix or a clear plan."},
+	  {34, 'n', "Escalated to platform team; sync worker crash-looping after deploy."},
+	  {35, 's', "pending_internal"}}},
+	{"Kevin Hackshaw", "kevin.h@example.net", "(868) 555-0107", "ISP-4471-209",
+	 "Wrong name and package on my account", "billing", "normal",
+	 "Your records show the wrong name and the wrong package. I pay for Fibre 500, not Basic 50.",
+	 {"account.package_expected=\"Fibre 500\"", "account.package_on_file=\"Basic 50\"", NULL}, 50,
+	 {{12, 'o', "2"}, {15, 'a', "Found you by your account number. I've corrected the name and the package, and credited the difference for the last two months."},
+	  {16, 'f', "account.package_on_file=\"Fibre 500\""}, {17, 's', "pending_customer"}}},
+	{"Dana Whitfield", "dana.w@example.org", "+1 415 555 0133", NULL,
+	 "Annual maintenance fails on the unit", "devices", "high",
+	 "Annual maintenance fails. We did it three times, twice with a technician watching.",
+	 {"tried.maintenance=3", "tried.maintenance_observed_by_pro=2", "device.model=\"AQ-300\"", NULL}, 20,
+	 {{6, 'o', "2"}, {8, 'n', "Customer already ran maintenance 3x (2x observed). Do NOT ask again - replacement criteria met."},
+	  {9, 'a', "Thank you for the detail - three attempts is enough. We're sending a replacement unit; you'll get tracking by email today."},
+	  {10, 'f', "resolution.replacement=\"AQ-300 shipped\""}}},
+	{"Ruth Ambrose", NULL, "+1 617 555 0188", NULL,
+	 "Voicemail after hours - callback requested", "front-desk", "normal",
+	 "Left a voicemail last night about a non-emergency question on my prescription; please call back.",
+	 {"contact.channel=\"voicemail\"", "callback.requested=true", NULL}, 26,
+	 {{600, 'n', "Callback due by 09:00; nobody was assigned overnight."}}},
+	{"Grace Liu", "grace.liu@example.com", NULL, "VO-90311",
+	 "Cannot port my number", "support", "normal",
+	 "I'm trying to port my number from my old carrier and the request was rejected.",
+	 {"port.rejection_code=\"6P\"", NULL}, 8, {{20, 'o', "2"}, {22, 's', "open"}}},
+	{"Tomás Ortega", "tomas@example.es", "+34 612 345 678", NULL,
+	 "Invoice shows double charge", "billing", "high",
+	 "November invoice charged me twice for the same plan.", {NULL}, 5,
+	 {{3, 'o', "2"}, {4, 'a', "You're right - two charges on 2 Nov. I've refunded the second one; it shows in 3-5 days."},
+	  {5, 's', "resolved"}}},
+	{"Amira Haddad", "amira.h@example.com", "+44 20 7946 0958", NULL,
+	 "Chat widget not loading on our site", "support", "normal",
+	 "Since yesterday the chat button does not appear on our checkout page.",
+	 {"browser=\"Safari 17\"", "tried.cache_clear=true", NULL}, 4, {{0, 's', "open"}}},
+	{"Bill Novak", "bill.novak@example.com", NULL, "ISP-1200-777",
+	 "Slow speeds in the evening", "support", "low",
+	 "Speeds drop to 5 Mbit/s every evening between 7 and 11.",
+	 {"tried.router_restart=2", "speed.evening_mbps=5", NULL}, 2, {{0, 'n', "Known congestion in area 7: linked to problem PR-12."}}},
+	{"Oluwaseun Adeyemi", "seun@example.ng", "+234 803 555 0101", NULL,
+	 "Change of billing address", "billing", "low",
+	 "Please update my billing address to 12 Marina Road, Lagos.", {NULL}, 1, {{0, 'o', "2"}}},
+	{"Priya Raman", "priya.r@example.in", NULL, "VO-77002",
+	 "Voicemail to email stopped working", "support", "normal",
+	 "Voicemails no longer arrive in my inbox since last week.",
+	 {"tried.spam_folder=true", NULL}, 3, {{0, 's', "pending_internal"}}},
+	{"Henrik Larsen", "henrik@example.dk", "+45 20 12 34 56", NULL,
+	 "Request to close account", "billing", "normal",
+	 "I'd like to close my account at the end of the month.", {NULL}, 6,
+	 {{10, 'o', "1"}, {12, 'a', "Done - the account closes on the 30th; no further charges."},
+	  {13, 's', "resolved"}, {20, 's', "closed"}}},
+};
+
+static enum err add_customer(struct store *st, struct arena *ar,
+			     const struct demo_case *d, struct customer *out,
+			     struct fail *f)
+{
+	struct ident_in ids[3];
+	struct customer_new in = {.name = d->name, .idents = ids, .n = 0};
+
+	if (d->email)
+		ids[in.n++] = (struct ident_in){"email", d->email};
+	if (d->phone)
+		ids[in.n++] = (struct ident_in){"phone", d->phone};
+	if (d->account)
+		ids[in.n++] = (struct ident_in){"account", d->account};
+	return customers_create(st, ar, &in, out, f);
+}
+
+static enum err run_step(struct store *st, struct arena *ar, int64_t case_id,
+			 const struct step *s, const int64_t *agent_ids,
+			 const struct actor *by, struct fail *f)
+{
+	struct case_patch p = {0};
+	struct case_ c;
+	struct event ev;
+	struct fact fa;
+	char key[80];
+	const char *eq;
+
+	switch (s->kind) {
+	case 'c': {
+		struct actor cust = {AUTHOR_CUSTOMER, 0, ROLE_NONE};
+
+		return cases_add_event(st, ar, case_id, "message", s->text, NULL, &cust,
+				       &ev, f);
+	}
+	case 'a':
+		return cases_add_event(st, ar, case_id, "message", s->text, NULL, by, &ev, f);
+	case 'n':
+		return cases_add_event(st, ar, case_id, "note", s->text, NULL, by, &ev, f);
+	case 's':
+		p.has_status = true;
+		p.status = s->text;
+		return cases_update(st, ar, case_id, &p, by, &c, f);
+	case 'o':
+		p.has_owner = true;
+		p.owner_id = agent_ids[s->text[0] - '0'];
+		return cases_update(st, ar, case_id, &p, by, &c, f);
+	case 'f':
+		eq = strchr(s->text, '=');
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - s->text), s->text);
+		return cases_put_fact(st, ar, case_id, key, eq + 1, "agent", by, &fa, f);
+	}
+	return E_INVAL;
+}
+
+static enum err add_case(struct store *st, struct arena *ar, const struct demo_case *d,
+			 const int64_t *agent_ids, int64_t now, struct fail *f)
+{
+	struct fact_in facts[4];
+	struct case_new in = {.subject = d->subject, .queue = d->queue,
+			      .priority = d->priority, .message = d->message,
+			      .facts = facts, .fact_source = "customer"};
+	struct actor by = {AUTHOR_AGENT, agent_ids[2], ROLE_AGENT};
+	struct customer cu;
+	struct case_ c;
+	char keys[4][64];
+	enum err e;
+
+	for (size_t i = 0; i < 4 && d->facts[i]; i++) {
+		const char *eq = strchr(d->facts[i], '=');
+
+		snprintf(keys[i], sizeof(keys[i]), "%.*s", (int)(eq - d->facts[i]), d->facts[i]);
+		facts[i] = (struct fact_in){keys[i], eq + 1};
+		in.n_facts++;
+	}
+	clock_set_ms(now - d->age_hours * HOUR);
+	if ((e = add_customer(st, ar, d, &cu, f)) != E_OK)
+		return e;
+	in.customer_id = cu.id;
+	if ((e = cases_create(st, ar, &in, ACTOR_SYSTEM, &c, f)) != E_OK)
+		return e;
+	for (size_t i = 0; i < 8 && d->steps[i].kind; i++) {
+		const struct step *s = &d->steps[i];
+
+		if (s->kind == 'o')
+			by.id = agent_ids[s->text[0] - '0'];
+		clock_set_ms(now - d->age_hours * HOUR + s->at_min * MIN);
+		if ((e = run_step(st, ar, c.id, s, agent_ids, &by, f)) != E_OK)
+			return e;
+	}
+	return E_OK;
+}
+
+enum err demo_load(struct store *st)
+{
+	int64_t ids[3], n = 0, now = clock_now_ms();
+	struct arena ar;
+	struct fail f = {0};
+	struct agent a;
+	enum err e;
+
+	arena_init(&ar, 16384);
+	if ((e = store_agent_count(st, &n)) != E_OK || n > 0) {
+		fprintf(stderr, "heed: demo data goes into an empty database only\n");
+		e = e ? e : E_CONFLICT;
+		goto out;
+	}
+	if ((e = store_begin(st)) != E_OK)
+		goto out;
+	for (size_t i = 0; i < 3 && !e; i++) {
+		struct agent_new in = {agents[i].name, agents[i].email, agents[i].role,
+				       DEMO_PASSWORD, NULL};
+
+		if ((e = agents_create(st, &ar, &in, &a, &f)) == E_OK)
+			ids[i] = a.id;
+	}
+	for (size_t i = 0; !e && i < sizeof(cases) / sizeof(cases[0]); i++)
+		e = add_case(st, &ar, &cases[i], ids, now, &f);
+	clock_set_ms(0);
+	if (e) {
+		store_rollback(st);
+		fprintf(stderr, "heed: demo data failed: %s (%s)\n", f.msg, f.field);
+		goto out;
+	}
+	if ((e = store_commit(st)) != E_OK)
+		goto out;
+	printf("heed: demo data loaded: 3 agents, %zu customers and cases\n"
+	       "heed: sign in as %s / %s (admin), %s or %s (same password)\n",
+	       sizeof(cases) / sizeof(cases[0]), agents[0].email, DEMO_PASSWORD,
+	       agents[1].email, agents[2].email);
+out:
+	arena_release(&ar);
+	return e;
+}

@@ -1,0 +1,198 @@
+/*
+ * internal.h - what the files of the SQLite backend share.
+ *
+ * The backend is split by resource: store_sqlite.c (handle, pragmas,
+ * transactions, statement cache, error mapping, the ops table),
+ * store_sqlite_schema.c (migrations), store_sqlite_agents.c (agents,
+ * tokens), store_sqlite_customers.c (customers, identifiers, search),
+ * store_sqlite_cases.c (cases) and store_sqlite_timeline.c (events, facts).
+ *
+ * Statements: each handle caches its prepared statements in an array indexed
+ * by enum sq_stmt, prepared on first use and reset after each use.  The SQL
+ * text sits next to the code that runs it; the enum only names the slot.
+ * Every value reaches SQLite through a bound parameter; SQL text is only
+ * ever built from constant fragments (case_list, customer_search).
+ *
+ * Names: sq_ for types, sq__ for functions shared between these files.
+ */
+#ifndef HEED_STORE_INTERNAL_H
+#define HEED_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* case_list: one cached variant per combination of filters (see
+ * store_sqlite_cases.c). */
+enum {
+	SQ_CASE_BY_STATUS = 1,
+	SQ_CASE_BY_OWNER = 2,      /* owner_id = ? */
+	SQ_CASE_UNASSIGNED = 4,    /* owner_id IS NULL */
+	SQ_CASE_BY_QUEUE = 8,
+	SQ_CASE_BY_CUSTOMER = 16,
+	SQ_CASE_VARIANTS = 32
+};
+
+/* customer_search: at most this many identifier prefixes per query; one
+ * cached variant per (with/without name, number of prefixes). */
+#define SQ_SEARCH_MAX_VALUES 8
+#define SQ_SEARCH_VARIANTS (2 * (SQ_SEARCH_MAX_VALUES + 1))
+
+enum sq_stmt {
+	SQ_BEGIN,
+	SQ_COMMIT,
+	SQ_ROLLBACK,
+	SQ_SAVEPOINT,
+	SQ_RELEASE,
+	SQ_ROLLBACK_TO,
+	SQ_USER_VERSION,
+
+	SQ_AGENT_INSERT,
+	SQ_AGENT_UPDATE,
+	SQ_AGENT_GET,
+	SQ_AGENT_BY_EMAIL,
+	SQ_AGENT_LIST,
+	SQ_AGENT_COUNT,
+	SQ_TOKEN_INSERT,
+	SQ_TOKEN_BY_HASH,
+	SQ_TOKEN_REVOKE,
+
+	SQ_CUSTOMER_INSERT,
+	SQ_CUSTOMER_UPDATE,
+	SQ_CUSTOMER_GET,
+	SQ_CUSTOMER_SEARCH,
+	SQ_CUSTOMER_SEARCH_LAST = SQ_CUSTOMER_SEARCH + SQ_SEARCH_VARIANTS - 1,
+	SQ_IDENT_LIST,
+	SQ_IDENT_INSERT,
+	SQ_IDENT_DELETE_ALL,
+	SQ_IDENT_FIND,
+
+	SQ_CASE_INSERT,
+	SQ_CASE_UPDATE,
+	SQ_CASE_GET,
+	SQ_CASE_LIST,
+	SQ_CASE_LIST_LAST = SQ_CASE_LIST + SQ_CASE_VARIANTS - 1,
+
+	SQ_EVENT_INSERT,
+	SQ_EVENT_LIST,
+	SQ_FACT_INSERT,
+	SQ_FACT_CURRENT,
+	SQ_FACT_HISTORY,
+
+	SQ__COUNT
+};
+
+/* One open database.  `base` must stay first: store.h hands out the
+ * address of the whole struct as a `struct store *`. */
+struct sq_store {
+	struct store base;
+	sqlite3 *db;
+	sqlite3_stmt *stmt[SQ__COUNT];
+};
+
+static inline struct sq_store *sq__from(struct store *st)
+{
+	return (struct sq_store *)st;
+}
+
+/* --- store_sqlite.c: statements, binding, errors ------------------------ */
+
+/* sq__stmt - the cached statement in slot id, prepared from sql the first
+ * time.  On failure logs, sets *out to NULL and returns the mapped error. */
+enum err sq__stmt(struct sq_store *st, enum sq_stmt id, const char *sql,
+		  sqlite3_stmt **out);
+/* sq__done - reset s and clear its bindings, so that no pointer bound with
+ * SQLITE_STATIC outlives the call.  NULL is ignored. */
+void sq__done(sqlite3_stmt *s);
+/* sq__fail - map an SQLite result code to an enum err; E_IO (and E_NOMEM)
+ * are logged with the message of the handle and `what`. */
+enum err sq__fail(struct sq_store *st, int rc, const char *what);
+
+/* Binders: *rc collects the first failure; once set, later binds are
+ * skipped, so a run of binds is checked once (by sq__run or sq__row).
+ * Text and blobs are bound SQLITE_STATIC: they must outlive the step. */
+void sq__bind_i64(sqlite3_stmt *s, int i, int64_t v, int *rc);
+/* sq__bind_id - like sq__bind_i64, but 0 ("none") is stored as NULL. */
+void sq__bind_id(sqlite3_stmt *s, int i, int64_t v, int *rc);
+/* sq__bind_text - NUL-terminated text; NULL is stored as NULL. */
+void sq__bind_text(sqlite3_stmt *s, int i, const char *v, int *rc);
+void sq__bind_blob(sqlite3_stmt *s, int i, const void *p, size_t n, int *rc);
+/* sq__bind_limit - a size_t row count, clamped to INT64_MAX. */
+void sq__bind_limit(sqlite3_stmt *s, int i, size_t n, int *rc);
+
+/* sq__run - step a statement that returns no rows (after binds that left
+ * bind_rc).  The caller still calls sq__done. */
+enum err sq__run(struct sq_store *st, sqlite3_stmt *s, int bind_rc,
+		 const char *what);
+/* sq__row - step a statement expected to return one row: E_OK with the row
+ * ready to read, E_NOTFOUND when there is none, or the mapped error. */
+enum err sq__row(struct sq_store *st, sqlite3_stmt *s, int bind_rc,
+		 const char *what);
+
+/* sq__col_text - column i copied into the arena; SQL NULL gives NULL. */
+enum err sq__col_text(struct arena *ar, sqlite3_stmt *s, int i, char **out);
+
+/* sq_read_fn - fill *item (zeroed) from the current row of s. */
+typedef enum err (*sq_read_fn)(struct arena *ar, sqlite3_stmt *s, void *item);
+
+/* sq__collect - step s to the end, reading each row with read into an
+ * array of exactly n items of `size` bytes allocated in ar (NULL when n is
+ * 0).  bind_rc is checked first.  The caller still calls sq__done. */
+enum err sq__collect(struct sq_store *st, sqlite3_stmt *s, int bind_rc,
+		     struct arena *ar, size_t size, sq_read_fn read,
+		     const char *what, void **items, size_t *n);
+
+/* --- per-resource operations (the ops table is in store_sqlite.c) ------- */
+
+enum err sq__migrate(struct store *st, int *version_out);
+
+enum err sq__agent_insert(struct store *st, struct agent *a);
+enum err sq__agent_update(struct store *st, const struct agent *a);
+enum err sq__agent_get(struct store *st, struct arena *ar, int64_t id,
+		       struct agent *out);
+enum err sq__agent_by_email(struct store *st, struct arena *ar,
+			    const char *email, struct agent *out);
+enum err sq__agent_list(struct store *st, struct arena *ar,
+			struct agent_list *out);
+enum err sq__agent_count(struct store *st, int64_t *n);
+enum err sq__token_insert(struct store *st, struct token *t);
+enum err sq__token_by_hash(struct store *st, const unsigned char hash[32],
+			   struct token *out);
+enum err sq__token_revoke(struct store *st, int64_t id, int64_t at);
+
+enum err sq__customer_insert(struct store *st, struct customer *c);
+enum err sq__customer_update(struct store *st, const struct customer *c);
+enum err sq__customer_get(struct store *st, struct arena *ar, int64_t id,
+			  struct customer *out);
+enum err sq__customer_search(struct store *st, struct arena *ar,
+			     const struct customer_query *q,
+			     struct customer_list *out);
+enum err sq__ident_insert(struct store *st, int64_t customer_id,
+			  const struct ident *id);
+enum err sq__ident_delete_all(struct store *st, int64_t customer_id);
+enum err sq__ident_find(struct store *st, enum ident_kind kind,
+			const char *value, int64_t *customer_id);
+
+enum err sq__case_insert(struct store *st, struct case_ *c);
+enum err sq__case_update(struct store *st, const struct case_ *c);
+enum err sq__case_get(struct store *st, struct arena *ar, int64_t id,
+		      struct case_ *out);
+enum err sq__case_list(struct store *st, struct arena *ar,
+		       const struct case_filter *f, struct case_list *out);
+
+enum err sq__event_insert(struct store *st, struct event *e);
+enum err sq__event_list(struct store *st, struct arena *ar, int64_t case_id,
+			int64_t after_id, size_t limit, struct event_list *out);
+enum err sq__fact_insert(struct store *st, struct fact *f);
+enum err sq__fact_list(struct store *st, struct arena *ar, int64_t case_id,
+		       bool current_only, struct fact_list *out);
+
+/* --- SQL text of the composed statements, exposed for the plan tests ---- */
+
+/* sq__case_list_sql - the SQL for a case_list variant (SQ_CASE_* bits). */
+void sq__case_list_sql(unsigned variant, char *sql, size_t size);
+/* sq__customer_search_sql - the SQL for a search with or without a name
+ * clause and n identifier prefixes (n <= SQ_SEARCH_MAX_VALUES). */
+void sq__customer_search_sql(bool name, size_t n, char *sql, size_t size);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * store_sqlite_schema.c - the schema of the SQLite backend, as numbered
+ * migrations.
+ *
+ * migrations[i] takes the database from version i to i + 1; the version is
+ * PRAGMA user_version, set by the last line of each script so that script
+ * and number cannot drift apart.  Migrations only ever get appended: a
+ * released script is never edited.  All pending scripts run in one
+ * IMMEDIATE transaction, so a crash or a failure leaves the previous
+ * version intact and two processes starting together migrate once.
+ *
+ * Schema notes:
+ *  - STRICT tables: a value of the wrong type is refused, not coerced.
+ *  - Times are INTEGER ms; enums INTEGER; "none" ids (owner_id, token
+ *    expiry/revocation) are NULL, which the code maps to and from 0.
+ *  - No AUTOINCREMENT: ids only grow as long as the newest row is never
+ *    deleted, which holds since cases, events and facts are never deleted
+ *    (events and facts cannot be: triggers refuse it).  Cursors (before_id,
+ *    after_id) rely on this.
+ *  - Indexes are chosen for the queries in store_sqlite_*.c: each case-list
+ *    filter has an (column, id) index, so "filter, newest first, below a
+ *    cursor" is a backwards range scan that stops after `limit` rows.
+ *    UNIQUE(kind, value) serves identifier lookups and prefix ranges.
+ */
+#include "store/internal.h"
+
+#include "base/log.h"
+
+static const char migration_1[] =
+	"CREATE TABLE agents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  email TEXT NOT NULL UNIQUE,"
+	"  role INTEGER NOT NULL,"
+	"  password_hash TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+
+	"CREATE TABLE tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  agent_id INTEGER NOT NULL REFERENCES agents(id),"
+	"  kind INTEGER NOT NULL,"
+	"  hash BLOB NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"
+	"  revoked_at INTEGER"
+	") STRICT;"
+	"CREATE INDEX tokens_agent ON tokens(agent_id);"
+
+	"CREATE TABLE customers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+
+	/* kind IN (1, 2, 3) in customer search lists every enum ident_kind. */
+	"CREATE TABLE customer_identifiers ("
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  kind INTEGER NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  display TEXT,"
+	"  UNIQUE (kind, value)"
+	") STRICT;"
+	"CREATE INDEX customer_identifiers_customer"
+	"  ON customer_identifiers(customer_id, kind, value);"
+
+	"CREATE TABLE cases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  subject TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  priority INTEGER NOT NULL,"
+	"  owner_id INTEGER REFERENCES agents(id),"
+	"  queue TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX cases_queue ON cases(queue, id);"
+	"CREATE INDEX cases_status ON cases(status, id);"
+	"CREATE INDEX cases_owner ON cases(owner_id, id);"
+	"CREATE INDEX cases_customer ON cases(customer_id, id);"
+
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  type TEXT NOT NULL,"
+	"  author_kind INTEGER NOT NULL,"
+	"  author_id INTEGER NOT NULL,"
+	"  visibility INTEGER NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  data TEXT,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX events_case ON events(case_id, id);"
+
+	"CREATE TABLE facts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  source INTEGER NOT NULL,"
+	"  by_kind INTEGER NOT NULL,"
+	"  by_id INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX facts_case_key ON facts(case_id, key, id);"
+
+	/* The timeline and fact history are append-only. */
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER facts_no_update BEFORE UPDATE ON facts"
+	"  BEGIN SELECT RAISE(ABORT, 'facts are append-only'); END;"
+	"CREATE TRIGGER facts_no_delete BEFORE DELETE ON facts"
+	"  BEGIN SELECT RAISE(ABORT, 'facts are append-only'); END;"
+
+	"PRAGMA user_version = 1;";
+
+static const char *const migrations[] = {
+	migration_1,
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+static enum err read_version(struct sq_store *st, int *version)
+{
+	sqlite3_stmt *s;
+	enum err e;
+
+	e = sq__stmt(st, SQ_USER_VERSION, "PRAGMA user_version", &s);
+	if (e != E_OK)
+		goto out;
+	e = sq__row(st, s, SQLITE_OK, "migrate: read user_version");
+	if (e == E_OK)
+		*version = sqlite3_column_int(s, 0);
+out:
+	sq__done(s);
+	return e;
+}
+
+/* apply - run migration `to` (1-based) and check it set its version.  The
+ * scripts are constant text with no values, hence sqlite3_exec. */
+static enum err apply(struct sq_store *st, int to)
+{
+	char *msg = NULL;
+	enum err e;
+	int rc, v = 0;
+
+	rc = sqlite3_exec(st->db, migrations[to - 1], NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		log_error("store", "migration %d: %s", to, msg ? msg : "?");
+		sqlite3_free(msg);
+		return (rc & 0xff) == SQLITE_NOMEM ? E_NOMEM : E_IO;
+	}
+	e = read_version(st, &v);
+	if (e == E_OK && v != to) {
+		log_error("store", "migration %d left user_version %d", to, v);
+		e = E_IO;
+	}
+	return e;
+}
+
+/*
+ * Brings the schema to the newest version this build knows.  A database
+ * from a newer build is refused (E_IO): its schema may not be what these
+ * statements expect.  Must be called outside a transaction.
+ */
+enum err sq__migrate(struct store *base, int *version_out)
+{
+	struct sq_store *st = sq__from(base);
+	enum err e;
+	int v = 0;
+
+	e = base->ops->begin(base);
+	if (e != E_OK)
+		goto out;
+	e = read_version(st, &v);
+	if (e == E_OK && v > N_MIGRATIONS) {
+		log_error("store", "migrate: database is at version %d, this "
+			  "build knows %d", v, N_MIGRATIONS);
+		e = E_IO;
+	}
+	while (e == E_OK && v < N_MIGRATIONS) {
+		e = apply(st, v + 1);
+		if (e == E_OK)
+			v++;
+	}
+	if (e == E_OK)
+		e = base->ops->commit(base);
+	if (e != E_OK)
+		base->ops->rollback(base);
+out:
+	if (e == E_OK && version_out)
+		*version_out = v;
+	return e;
+}
