@@ -117,9 +117,12 @@ class Server:
             self.log.close()
 
     def kill(self):
+        """SIGKILL (if still running) and reap."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
+        if self.proc is not None:
             self.proc.wait(STOP_TIMEOUT)
+            self.log.close()
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
