@@ -25,7 +25,7 @@ struct arena_cleanup {
 	void *arg;
 };
 
-#define ALIGN (sizeof(max_align_t))
+#define ALIGN (_Alignof(max_align_t))
 
 static void run_cleanups(struct arena *a)
 {
