@@ -36,7 +36,7 @@ MAIN_OBJ := $(BUILD)/obj/src/app/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check test unit api crash check-plain check-asan clean bench
+.PHONY: all deps run check test unit api crash check-plain check-asan clean bench bench-bin
 
 all: $(BUILD)/heed
 
@@ -84,8 +84,20 @@ check: deps
 	@$(MAKE) --no-print-directory check-asan
 	@echo "make check: all suites passed (plain and ASan+UBSan)"
 
-bench: $(BUILD)/heed
+bench: $(BUILD)/heed bench-bin
 	@bench/run.sh $(BUILD)/heed
+
+bench-bin: $(BUILD)/bench/fill $(BUILD)/bench/hello
+
+$(BUILD)/bench/fill: bench/fill.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	@$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/bench/hello: bench/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	@$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
 clean:
 	rm -rf build

@@ -25,7 +25,7 @@ static enum err check_email(struct store *st, struct arena *ar,
 	rc = store_agent_by_email(st, ar, *out, &other);
 	if (rc == E_OK && other.id != self)
 		return fail_set(f, E_CONFLICT, "email_taken", "email",
-				"another agent already uses '%s'", *out);
+				"another agent already uses this email address");
 	if (rc != E_OK && rc != E_NOTFOUND)
 		return domain__io(f, rc);
 	return E_OK;
@@ -88,7 +88,7 @@ enum err agents_create(struct store *st, struct arena *ar,
 	rc = store_agent_insert(st, &a);
 	if (rc == E_CONFLICT)
 		return fail_set(f, E_CONFLICT, "email_taken", "email",
-				"another agent already uses '%s'", a.email);
+				"another agent already uses this email address");
 	if (rc != E_OK)
 		return domain__io(f, rc);
 	*out = a;
@@ -172,8 +172,7 @@ enum err agents_update(struct store *st, struct arena *ar, int64_t id,
 		rc = store_agent_update(st, &a);
 		if (rc == E_CONFLICT)
 			return fail_set(f, E_CONFLICT, "email_taken", "email",
-					"another agent already uses '%s'",
-					a.email);
+					"another agent already uses this email address");
 		if (rc != E_OK)
 			return domain__io(f, rc);
 	}

@@ -94,9 +94,13 @@ enum err cases__fact_check(struct arena *ar, const char *key,
 	}
 	j = json_loads(v, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &jerr);
 	if (!j) {
-		fail_set(f, E_UNPROC, NULL, NULL,
-			 "a fact value must be one JSON value (%s)",
-			 *v ? jerr.text : "empty");
+		if (*v)
+			fail_set(f, E_UNPROC, NULL, NULL,
+				 "a fact value must be one JSON value such as 3, \"text\" or true (error at character %d)",
+				 jerr.position + 1);
+		else
+			fail_set(f, E_UNPROC, NULL, NULL,
+				 "a fact value must be one JSON value such as 3, \"text\" or true");
 		domain__field(f, "%svalue", prefix);
 		return E_UNPROC;
 	}

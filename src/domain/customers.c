@@ -260,9 +260,8 @@ enum err customers_lookup(struct store *st, struct arena *ar, const char *text,
 			return domain__io(f, rc);
 		if (found && id != found)
 			return fail_set(f, E_CONFLICT, "ambiguous", "q",
-					"'%s' matches more than one customer (ids %lld and %lld)",
-					cand[i].display, (long long)found,
-					(long long)id);
+					"this matches more than one customer (ids %lld and %lld); search instead",
+					(long long)found, (long long)id);
 		found = id;
 	}
 	if (!found)

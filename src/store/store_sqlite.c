@@ -71,7 +71,7 @@ enum err sq__stmt(struct sq_store *st, enum sq_stmt id, const char *sql,
 				&st->stmt[id], NULL);
 	if (rc != SQLITE_OK) {
 		st->stmt[id] = NULL;
-		return sq__fail(st, rc, "prepare");
+		return sq__fail(st, rc, sql); /* constant text, no values */
 	}
 	*out = st->stmt[id];
 	return E_OK;

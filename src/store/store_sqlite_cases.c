@@ -8,8 +8,11 @@
  * built from constant fragments and cached in its own slot: 32 at most,
  * fewer in practice.  With one filter the plan is a backwards scan of that
  * filter's (column, id) index, starting below the cursor and stopping after
- * `limit` rows; with several, SQLite scans one of those indexes and checks
- * the rest row by row.
+ * `limit` rows.  Status with queue or owner has its own (column, status,
+ * id) index, since "closed in a quiet queue" would otherwise walk every
+ * closed case (190 ms at 1M cases; 0.03 ms with the index).  Other mixes
+ * scan one index and check the rest row by row, which the planner bounds
+ * by choosing the most selective (customer, then owner).
  *
  * owner_id 0 in the record is NULL in the table, so "unassigned" is
  * owner_id IS NULL, which the (owner_id, id) index also serves.

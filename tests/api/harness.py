@@ -318,6 +318,13 @@ class ServerTest(unittest.TestCase):
             self.assertEqual(err.get("field"), field, "error field: %r" % r)
         return err
 
+    def assertErrors(self, rows):
+        """rows of (label, send, status, code, field): each is a subtest, so
+        every row is checked even when one fails."""
+        for label, send, status, code, field in rows:
+            with self.subTest(label):
+                self.assertError(send(), status, code, field)
+
     def assertTime(self, value, what="time"):
         self.assertIsInstance(value, str, what)
         self.assertRegex(value, TIME_RE, "%s is not RFC 3339 UTC with ms" % what)

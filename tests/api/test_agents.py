@@ -52,27 +52,32 @@ class Agents(ServerTest):
         email = unique("dup") + "@example.com"
         self.assertStatus(self.create(email=email), 201)
         n = self.agent_count()
-        self.assertError(self.create(email=email), 409, "conflict")
-        self.assertError(self.create(email="admin@example.com"), 409, "conflict")
+        self.assertErrors([
+            ("same email", lambda: self.create(email=email), 409, "conflict", None),
+            ("same email, other case", lambda: self.create(email=email.upper()), 409, "conflict", None),
+            ("CLI agent's email", lambda: self.create(email="admin@example.com"), 409, "conflict", None)])
         self.assertEqual(self.agent_count(), n)
 
     def test_create_invalid_422(self):
         n = self.agent_count()
-        self.assertError(self.create(role="root"), 422, "invalid_value", "role")
-        self.assertError(self.create(email="not-an-email"), 422, "invalid_value", "email")
-        self.assertError(self.create(email="a@"), 422, "invalid_value", "email")
+        self.assertErrors([
+            ("role: root", lambda: self.create(role="root"), 422, "invalid_value", "role"),
+            ("email: not-an-email", lambda: self.create(email="not-an-email"), 422, "invalid_value", "email"),
+            ("email: a@", lambda: self.create(email="a@"), 422, "invalid_value", "email")])
         self.assertEqual(self.agent_count(), n)
 
     def test_create_missing_or_wrong_type_400(self):
         n = self.agent_count()
-        for drop in ("name", "email", "role"):
+
+        def without(field):
             body = {"name": "X", "email": unique("m") + "@example.com", "role": "agent"}
-            del body[drop]
-            with self.subTest(missing=drop):
-                self.assertError(self.admin.post("/api/v1/agents", body), 400, "bad_request", drop)
-        self.assertError(self.create(name=7), 400, "bad_request", "name")
-        self.assertError(self.create(role=["admin"]), 400, "bad_request", "role")
-        self.assertError(self.create(password=123456), 400, "bad_request", "password")
+            del body[field]
+            return lambda: self.admin.post("/api/v1/agents", body)
+
+        self.assertErrors([("missing " + f, without(f), 400, "bad_request", f) for f in ("name", "email", "role")] + [
+            ("name: 7", lambda: self.create(name=7), 400, "bad_request", "name"),
+            ("role: [admin]", lambda: self.create(role=["admin"]), 400, "bad_request", "role"),
+            ("password: 123456", lambda: self.create(password=123456), 400, "bad_request", "password")])
         self.assertEqual(self.agent_count(), n)
 
     def test_get_404(self):
@@ -102,10 +107,12 @@ class Agents(ServerTest):
     def test_patch_errors(self):
         a = self.create().json
         path = "/api/v1/agents/%d" % a["id"]
-        self.assertError(self.admin.patch(path, {"role": "boss"}), 422, "invalid_value", "role")
-        self.assertError(self.admin.patch(path, {"name": 3}), 400, "bad_request", "name")
-        self.assertError(self.admin.patch(path, raw=b"[1,2"), 400, "bad_request")
-        self.assertError(self.admin.patch("/api/v1/agents/999999", {"name": "x"}), 404, "not_found")
+        patch = self.admin.patch
+        self.assertErrors([
+            ("role: boss", lambda: patch(path, {"role": "boss"}), 422, "invalid_value", "role"),
+            ("name: 3", lambda: patch(path, {"name": 3}), 400, "bad_request", "name"),
+            ("malformed JSON", lambda: patch(path, raw=b"[1,2"), 400, "bad_request", None),
+            ("unknown agent", lambda: patch("/api/v1/agents/999999", {"name": "x"}), 404, "not_found", None)])
         self.assertEqual(self.admin.get(path).json, a, "failed patches changed the agent")
 
     def test_role_change_takes_effect(self):

@@ -116,14 +116,16 @@ class Cases(ServerTest):
     def test_patch_errors(self):
         c = self.new_case()
         path = "/api/v1/cases/%d" % c["id"]
-        self.assertError(self.agent.patch(path, {"status": "done"}), 422, "invalid_value", "status")
-        self.assertError(self.agent.patch(path, {"priority": "meh"}), 422, "invalid_value", "priority")
-        self.assertError(self.agent.patch(path, {"owner_id": 999999}), 422, "invalid_value", "owner_id")
-        self.assertError(self.agent.patch(path, {"status": 1}), 400, "bad_request", "status")
-        self.assertError(self.agent.patch(path, {"owner_id": "me"}), 400, "bad_request", "owner_id")
-        self.assertError(self.agent.patch(path, {"subject": None}), 400, "bad_request", "subject")
-        self.assertError(self.agent.patch(path, raw=b'["status"]'), 400, "bad_request")
-        self.assertError(self.agent.patch("/api/v1/cases/999999", {"priority": "low"}), 404, "not_found")
+        patch = self.agent.patch
+        self.assertErrors([
+            ("status: done", lambda: patch(path, {"status": "done"}), 422, "invalid_value", "status"),
+            ("priority: meh", lambda: patch(path, {"priority": "meh"}), 422, "invalid_value", "priority"),
+            ("unknown owner", lambda: patch(path, {"owner_id": 999999}), 422, "invalid_value", "owner_id"),
+            ("status: 1", lambda: patch(path, {"status": 1}), 400, "bad_request", "status"),
+            ("owner_id: me", lambda: patch(path, {"owner_id": "me"}), 400, "bad_request", "owner_id"),
+            ("subject: null", lambda: patch(path, {"subject": None}), 400, "bad_request", "subject"),
+            ("array body", lambda: patch(path, raw=b'["status"]'), 400, "bad_request", None),
+            ("unknown case", lambda: patch("/api/v1/cases/999999", {"priority": "low"}), 404, "not_found", None)])
         self.assertEqual(self.agent.get(path).json, c, "failed patches changed the case")
         events = self.agent.get(path + "/events").json["items"]
         self.assertEqual([e["type"] for e in events], ["created"], "failed patches added events")

@@ -62,17 +62,16 @@ class Customers(ServerTest):
     def test_conflict_when_identifier_taken_in_any_format(self):
         local = unique("foo")
         c = self.new_customer(("email", local + "@example.com"))
-        n = self.customer_count()
-        r = self.admin.post("/api/v1/customers", {"identifiers": [
-            {"kind": "email", "value": local.upper() + "@EXAMPLE.com"}]})
-        self.assertError(r, 409, "conflict")
         d = phone_digits()
         self.new_customer(("phone", d))
-        n += 1
-        r = self.admin.post("/api/v1/customers", {"identifiers": [
-            {"kind": "email", "value": unique("new") + "@example.com"},
-            {"kind": "phone", "value": "(%s) %s-%s" % (d[:3], d[3:6], d[6:])}]})
-        self.assertError(r, 409, "conflict")
+        n = self.customer_count()
+        post = self.admin.post
+        self.assertErrors([
+            ("email in upper case", lambda: post("/api/v1/customers", {"identifiers": [
+                {"kind": "email", "value": local.upper() + "@EXAMPLE.com"}]}), 409, "conflict", None),
+            ("phone typed differently, beside a new email", lambda: post("/api/v1/customers", {"identifiers": [
+                {"kind": "email", "value": unique("new") + "@example.com"},
+                {"kind": "phone", "value": "(%s) %s-%s" % (d[:3], d[3:6], d[6:])}]}), 409, "conflict", None)])
         self.assertEqual(self.customer_count(), n)
         self.assertEqual(self.admin.get("/api/v1/customers/%d" % c["id"]).json, c)
 
@@ -88,19 +87,19 @@ class Customers(ServerTest):
 
     def test_create_bad_request_400(self):
         n = self.customer_count()
-        self.assertError(self.admin.post("/api/v1/customers", {"name": "No Ids"}),
-                         400, "bad_request", "identifiers")
-        self.assertError(self.admin.post("/api/v1/customers", {"identifiers": "a@b.example"}),
-                         400, "bad_request", "identifiers")
-        self.assertError(self.admin.post("/api/v1/customers", {"name": 5, "identifiers": []}),
-                         400, "bad_request", "name")
-        self.assertError(self.admin.post("/api/v1/customers", {"identifiers": [{"kind": "email"}]}),
-                         400, "bad_request")
-        self.assertError(self.admin.post("/api/v1/customers",
-                                         {"identifiers": [{"kind": "email", "value": 42}]}),
-                         400, "bad_request")
-        self.assertError(self.admin.post("/api/v1/customers", {"identifiers": ["x@y.example"]}),
-                         400, "bad_request")
+        post = self.admin.post
+        url = "/api/v1/customers"
+        self.assertErrors([
+            ("no identifiers", lambda: post(url, {"name": "No Ids"}), 400, "bad_request", "identifiers"),
+            ("identifiers: string", lambda: post(url, {"identifiers": "a@b.example"}),
+             400, "bad_request", "identifiers"),
+            ("name: 5", lambda: post(url, {"name": 5, "identifiers": []}), 400, "bad_request", "name"),
+            ("identifier without value", lambda: post(url, {"identifiers": [{"kind": "email"}]}),
+             400, "bad_request", None),
+            ("identifier value: 42", lambda: post(url, {"identifiers": [{"kind": "email", "value": 42}]}),
+             400, "bad_request", None),
+            ("identifier as string", lambda: post(url, {"identifiers": ["x@y.example"]}),
+             400, "bad_request", None)])
         self.assertEqual(self.customer_count(), n)
 
     def test_get_404(self):
@@ -134,13 +133,15 @@ class Customers(ServerTest):
         b = self.new_customer(("email", unique("b") + "@example.com"))
         path = "/api/v1/customers/%d" % b["id"]
         taken = a["identifiers"][0]["value"].upper()
-        self.assertError(self.admin.patch(path, {"identifiers": [{"kind": "email", "value": taken}]}),
-                         409, "conflict")
-        self.assertError(self.admin.patch(path, {"identifiers": [{"kind": "phone", "value": "x"}]}),
-                         422, "invalid_value")
-        self.assertError(self.admin.patch(path, {"identifiers": {}}), 400, "bad_request", "identifiers")
-        self.assertError(self.admin.patch(path, {"name": []}), 400, "bad_request", "name")
-        self.assertError(self.admin.patch("/api/v1/customers/999999", {"name": "x"}), 404, "not_found")
+        patch = self.admin.patch
+        self.assertErrors([
+            ("identifier of another", lambda: patch(path, {"identifiers": [{"kind": "email", "value": taken}]}),
+             409, "conflict", None),
+            ("bad phone", lambda: patch(path, {"identifiers": [{"kind": "phone", "value": "x"}]}),
+             422, "invalid_value", None),
+            ("identifiers: {}", lambda: patch(path, {"identifiers": {}}), 400, "bad_request", "identifiers"),
+            ("name: []", lambda: patch(path, {"name": []}), 400, "bad_request", "name"),
+            ("unknown customer", lambda: patch("/api/v1/customers/999999", {"name": "x"}), 404, "not_found", None)])
         self.assertEqual(self.admin.get(path).json, b, "failed patches changed the customer")
 
 
@@ -199,11 +200,13 @@ class CustomerSearch(ServerTest):
                 self.assertEqual(r.json, self.cust)
 
     def test_lookup_errors(self):
-        self.assertError(self.agent.get("/api/v1/customers/lookup?identifier=" + q("nobody@example.com")),
-                         404, "not_found")
-        self.assertError(self.agent.get("/api/v1/customers/lookup?identifier=" + q("(555) 999-9999")),
-                         404, "not_found")
-        self.assertError(self.agent.get("/api/v1/customers/lookup"), 400, "bad_request", "identifier")
+        url = "/api/v1/customers/lookup"
+        self.assertErrors([
+            ("unknown email", lambda: self.agent.get(url + "?identifier=" + q("nobody@example.com")),
+             404, "not_found", None),
+            ("unknown phone", lambda: self.agent.get(url + "?identifier=" + q("(555) 999-9999")),
+             404, "not_found", None),
+            ("no identifier", lambda: self.agent.get(url), 400, "bad_request", "identifier")])
 
     def test_paging(self):
         seen, cursor, pages = [], None, 0

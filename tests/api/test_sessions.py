@@ -93,15 +93,15 @@ class Sessions(ServerTest):
         self.assertIsNone(r2.headers.get("Set-Cookie"))
 
     def test_login_bad_input(self):
-        self.assertError(self.anon.post("/api/v1/sessions", {"email": "agent@example.com"}),
-                         400, "bad_request", "password")
-        self.assertError(self.anon.post("/api/v1/sessions", {"password": PASSWORD}),
-                         400, "bad_request", "email")
-        self.assertError(self.anon.post("/api/v1/sessions", {"email": 5, "password": PASSWORD}),
-                         400, "bad_request", "email")
-        self.assertError(self.anon.post("/api/v1/sessions", raw=b"{"), 400, "bad_request")
-        self.assertError(self.anon.post("/api/v1/sessions", raw=b'{"email":"agent@example.com"}',
-                                        ctype="text/plain"), 415, "unsupported_media_type")
+        post = self.anon.post
+        url = "/api/v1/sessions"
+        self.assertErrors([
+            ("missing password", lambda: post(url, {"email": "agent@example.com"}), 400, "bad_request", "password"),
+            ("missing email", lambda: post(url, {"password": PASSWORD}), 400, "bad_request", "email"),
+            ("email: 5", lambda: post(url, {"email": 5, "password": PASSWORD}), 400, "bad_request", "email"),
+            ("malformed JSON", lambda: post(url, raw=b"{"), 400, "bad_request", None),
+            ("text/plain", lambda: post(url, raw=b'{"email":"agent@example.com"}', ctype="text/plain"),
+             415, "unsupported_media_type", None)])
 
     def test_bogus_tokens(self):
         for tok in ("nope", "x" * 64, "Bearer", "%00"):

@@ -634,8 +634,7 @@ static void test_list_and_paging(void **state)
 static void test_find_or_create_nested(void **state)
 {
 	struct fx *fx = *state;
-	static const struct ident_in ids[] = { { "email", "c@example.com" } };
-	static const struct ident_in ids2[] = { { "email", "C@EXAMPLE.COM" } };
+	static const struct ident_in ids[] = { { "email", " C@EXAMPLE.com" } };
 	int64_t cu = customer(fx);
 	struct actor me = { AUTHOR_CUSTOMER, 0, ROLE_NONE };
 	struct case_ c;
@@ -646,7 +645,6 @@ static void test_find_or_create_nested(void **state)
 			       .subject = "again", .message = "hi",
 			       .facts = facts, .n_facts = 1 };
 
-	(void)ids2;
 	/* a customer actor without an id yet (widget before lookup) */
 	assert_int_equal(cases_create(fx->st, &fx->ar, &in, &me, &c, &f), E_OK);
 	assert_int_equal(c.customer_id, cu);
@@ -667,6 +665,51 @@ static void test_find_or_create_nested(void **state)
 	assert_string_equal(f.field, "fact_source");
 }
 
+/* Fail each store call of a full cases_create in turn: every failure is
+ * reported as E_IO, and rolling back to the savepoint leaves nothing. */
+static void test_create_fault_injection(void **state)
+{
+	struct fx *fx = *state;
+	static const struct ident_in ids[] = { { "phone", "+44 20 7946 0958" },
+					       { "email", "f@example.com" } };
+	static const struct fact_in facts[] = { { "a", "1" }, { "b.c", "\"x\"" } };
+	struct case_new in = { .customer = &(struct customer_new){ "F", ids, 2 },
+			       .subject = "faults", .message = "hello",
+			       .facts = facts, .n_facts = 2 };
+	struct case_list l;
+	struct customer cu;
+	struct case_ c;
+	struct fail f;
+	enum err rc = E_IO;
+	long n;
+
+	for (n = 1; n < 200 && rc != E_OK; n++) {
+		memset(&f, 0, sizeof(f));
+		assert_int_equal(store_savepoint(fx->st), E_OK);
+		store_fail_nth(n);
+		rc = cases_create(fx->st, &fx->ar, &in, ACTOR_SYSTEM, &c, &f);
+		store_fail_nth(0);
+		if (rc == E_OK) {
+			assert_int_equal(store_release(fx->st), E_OK);
+			break;
+		}
+		if (rc != E_IO || f.code != E_IO)
+			fail_msg("call %ld: %s (%s)", n, err_name(rc), f.msg);
+		assert_int_equal(store_rollback_to(fx->st), E_OK);
+		assert_int_equal(store_release(fx->st), E_OK);
+		assert_int_equal(cases_list(fx->st, &fx->ar,
+					    &(struct case_filter){ 0 }, &l, NULL),
+				 E_OK);
+		assert_int_equal(l.n, 0);
+		assert_int_equal(customers_lookup(fx->st, &fx->ar,
+						  "f@example.com", &cu, NULL),
+				 E_NOTFOUND);
+	}
+	assert_int_equal(rc, E_OK);
+	assert_true(n > 8); /* it did fail several distinct calls */
+	assert_int_equal(events(fx, c.id).n, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -679,6 +722,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_facts, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_list_and_paging, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_find_or_create_nested, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_create_fault_injection, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);

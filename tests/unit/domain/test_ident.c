@@ -142,6 +142,8 @@ static void test_phone_international(void **state)
 	ok(IDENT_PHONE, "+49 (30) 1234-5678", "+493012345678");
 	ok(IDENT_PHONE, "+33.1.23.45.67.89", "+33123456789");
 	ok(IDENT_PHONE, "+123456789012345", "+123456789012345"); /* 15 */
+	ok(IDENT_PHONE, "+3512345678", "+3512345678");
+	ok(IDENT_PHONE, "+35 123 456", "+35123456"); /* 8, the least */
 }
 
 static void test_phone_default_country(void **state)
@@ -172,6 +174,7 @@ static void test_phone_bad(void **state)
 	bad(IDENT_PHONE, "()-.");
 	bad(IDENT_PHONE, "+1 555");             /* 4 digits */
 	bad(IDENT_PHONE, "+44 20 79");          /* 6 digits */
+	bad(IDENT_PHONE, "+44 20 794");         /* 7 digits */
 	bad(IDENT_PHONE, "+1234567890123456");  /* 16 digits */
 	bad(IDENT_PHONE, "1234567890123456789012345678901234567"); /* very long */
 	bad(IDENT_PHONE, "555-CALL-NOW");

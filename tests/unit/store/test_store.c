@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 #include "store/store.h"
 
 #define OK(x) assert_int_equal((x), E_OK)
+
+#define SCHEMA_VERSION 2
 
 struct fx {
 	char path[64];
@@ -58,7 +61,7 @@ static int setup(void **state)
 	arena_init(&fx->ar, 4096);
 	if (store_open(fx->path, &fx->st) != E_OK)
 		goto fail;
-	if (store_migrate(fx->st, &v) != E_OK || v != 1)
+	if (store_migrate(fx->st, &v) != E_OK || v != SCHEMA_VERSION)
 		goto fail;
 	*state = fx;
 	return 0;
@@ -188,15 +191,43 @@ static void test_migrate_idempotent(void **state)
 	int v = 0;
 
 	OK(store_migrate(fx->st, &v));
-	assert_int_equal(v, 1);
+	assert_int_equal(v, SCHEMA_VERSION);
 	OK(store_migrate(fx->st, NULL));
 	OK(store_agent_count(fx->st, &n));
 	assert_int_equal(n, 0);
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"),
+			 SCHEMA_VERSION);
 	assert_int_equal(raw_int(fx->path,
 				 "SELECT count(*) FROM sqlite_schema"
 				 " WHERE type = 'trigger'"),
 			 4);
+}
+
+/* A database left at version 1 by an older build is brought up to date by
+ * the next start, its data kept. */
+static void test_migrate_upgrades(void **state)
+{
+	struct fx *fx = *state;
+	sqlite3 *db;
+	int v = 0;
+
+	mk_customer(fx->st, "Alice");
+	store_close(fx->st);
+	db = raw_open(fx->path);
+	assert_int_equal(sqlite3_exec(db, "DROP INDEX cases_queue_status;"
+				      "DROP INDEX cases_owner_status;"
+				      "PRAGMA user_version = 1",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	OK(store_open(fx->path, &fx->st));
+	OK(store_migrate(fx->st, &v));
+	assert_int_equal(v, SCHEMA_VERSION);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM sqlite_schema"
+				 " WHERE name LIKE 'cases_%_status'"),
+			 2);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM customers"),
+			 1);
 }
 
 static void test_migrate_refuses_newer(void **state)
@@ -949,7 +980,7 @@ struct thread_arg {
 	const char *path;
 	int writes;      /* writer: transactions to commit */
 	int failures;    /* set by the thread, checked by the main thread */
-	volatile int *done;
+	atomic_int *done;
 };
 
 enum { TXN = 5 };
@@ -983,7 +1014,7 @@ fail:
 	arg->failures++;
 out:
 	store_close(st);
-	__atomic_store_n(arg->done, 1, __ATOMIC_SEQ_CST);
+	atomic_store(arg->done, 1);
 	return NULL;
 }
 
@@ -1005,7 +1036,7 @@ static void *reader(void *p)
 		goto out;
 	}
 	do {
-		done = __atomic_load_n(arg->done, __ATOMIC_SEQ_CST);
+		done = atomic_load(arg->done);
 		if (store_case_list(st, &ar, &f, &list) != E_OK ||
 		    list.n < last || list.n % TXN != 0)
 			arg->failures++;
@@ -1021,7 +1052,7 @@ out:
 static void test_threads(void **state)
 {
 	struct fx *fx = *state;
-	volatile int done = 0;
+	atomic_int done = 0;
 	struct thread_arg w = {.path = fx->path, .writes = 40, .done = &done};
 	struct thread_arg r[3];
 	pthread_t tw, tr[3];
@@ -1167,6 +1198,13 @@ static void test_query_plans(void **state)
 		    strstr(p, "TEMP B-TREE"))
 			fail_msg("case list variant %u: %s", v, p);
 	}
+	sq__case_list_sql(SQ_CASE_BY_STATUS | SQ_CASE_BY_QUEUE, sql, sizeof(sql));
+	plan(db, sql, p, sizeof(p));
+	assert_non_null(strstr(p, "cases_queue_status"));
+	sq__case_list_sql(SQ_CASE_BY_STATUS | SQ_CASE_UNASSIGNED, sql,
+			  sizeof(sql));
+	plan(db, sql, p, sizeof(p));
+	assert_non_null(strstr(p, "cases_owner_status"));
 	for (size_t n = 1; n <= SQ_SEARCH_MAX_VALUES; n++) {
 		sq__customer_search_sql(false, n, sql, sizeof(sql));
 		plan(db, sql, p, sizeof(p));
@@ -1182,6 +1220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_migrate_idempotent),
+		T(test_migrate_upgrades),
 		T(test_migrate_refuses_newer),
 		T(test_open_settings),
 		T(test_agents),
