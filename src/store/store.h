@@ -36,7 +36,8 @@ struct case_list { struct case_ *items; size_t n; };
 struct event_list { struct event *items; size_t n; };
 struct fact_list { struct fact *items; size_t n; };
 
-/* Filters for the case list.  Zero/NULL fields do not filter.  Results are
+/* Filters for the case list.  Zero/NULL fields do not filter, except
+ * limit: a limit of 0 returns no rows (callers bound it).  Results are
  * newest first (id descending), ids strictly below before_id when set. */
 struct case_filter {
 	enum case_status status; /* 0: any */
@@ -47,9 +48,10 @@ struct case_filter {
 	size_t limit;            /* at most this many (caller bounds it) */
 };
 
-/* Customer search: name contains name_q (case-insensitive), or any
- * identifier value starts with one of the ident_values (already normalised
- * by the domain).  Newest first, ids below before_id when set. */
+/* Customer search: name contains name_q (case-insensitive for ASCII), or
+ * any identifier value starts with one of the ident_values (already
+ * normalised by the domain; at most 8, else E_TOOBIG).  No name and no
+ * values lists every customer.  Newest first, ids below before_id. */
 struct customer_query {
 	const char *name_q;              /* NULL: no name match */
 	const char *const *ident_values; /* may be NULL when n_values is 0 */

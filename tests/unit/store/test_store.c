@@ -6,6 +6,9 @@
  * the store (triggers, NULL mapping, query plans) it opens a second, raw
  * sqlite3 handle on the same file.  The fault tests fail each store call
  * of a unit of work in turn and check that nothing of it remains.
+ *
+ * Two "error [store]" lines in the output are expected: a database from a
+ * newer build, and a path that cannot be opened.
  */
 #include <stdarg.h>
 #include <stddef.h>
