@@ -130,8 +130,10 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { prin
 wrk_once() {
 	local name=$1 round=$2 conns=$3 url=$4 script=$5 f
 	shift 5
+	local s0 c0 t0 s1 c1 t1
 	f=$TMP/$name.$round.txt
 	echo "# load $(cut -d' ' -f1-3 /proc/loadavg)" >"$f"
+	s0=$(proc_ticks "$SERVER_PID"); c0=$(core_ticks "$CCPU"); t0=$(date +%s.%N)
 	if [ -n "$script" ]; then
 		taskset -c "$CCPU" wrk -t1 -c"$conns" -d"${DUR}s" --timeout 5s --latency \
 			-s "$script" "$url" -- "$@" >>"$f" 2>&1 || true
@@ -139,14 +141,25 @@ wrk_once() {
 		taskset -c "$CCPU" wrk -t1 -c"$conns" -d"${DUR}s" --timeout 5s --latency \
 			"$url" >>"$f" 2>&1 || true
 	fi
+	s1=$(proc_ticks "$SERVER_PID"); c1=$(core_ticks "$CCPU"); t1=$(date +%s.%N)
+	awk -v s="$((s1 - s0))" -v c="$((c1 - c0))" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN {
+		printf "# cpu%%: server process %.0f client core %.0f\n",
+			100 * s / hz / (t1 - t0), 100 * c / hz / (t1 - t0) }' >>"$f"
 	awk -v name="$name" '
 		/^Requests\/sec:/ { rps = $2 }
 		/^ *99%/ { p99 = $2 }
 		/Non-2xx or 3xx responses:/ { non2xx = $NF }
-		/Socket errors:/ { sub(/.*Socket errors: /, ""); err = $0 }
-		END { printf "%s %s %s %s\n", rps ? rps : 0, p99 ? p99 : "?",
-			non2xx ? non2xx : 0, err ? "\"" err "\"" : "none" }' "$f"
+		/Socket errors:/ { sub(/.*Socket errors: /, ""); err = $0; gsub(/ /, "", err) }
+		/^# cpu%: server process/ { scpu = $5; ccpu = $8 }
+		END { printf "%s %s %s %s %s %s\n", rps ? rps : 0, p99 ? p99 : "?",
+			non2xx ? non2xx : 0, scpu, ccpu, err ? err : "none" }' "$f"
 }
+
+HZ=$(getconf CLK_TCK)
+# proc_ticks PID: user + system ticks of a process, all its threads.
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# core_ticks N: busy ticks of core N (all but idle and iowait).
+core_ticks() { awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
 # warm NAME CONNS URL SCRIPT ARGS...: 2 s untimed, so caches are warm.
 warm() {
@@ -155,22 +168,25 @@ warm() {
 	DUR=$dur
 }
 
-declare -A RPS P99 ALLRPS BAD
-record() { # record NAME "rps p99 non2xx errors"
-	local name=$1 rps p99 non2xx errs
-	read -r rps p99 non2xx errs <<<"$2"
+declare -A RPS P99 ALLRPS BAD SCPU_ CCPU_
+record() { # record NAME "rps p99 non2xx server_cpu client_cpu errors"
+	local name=$1 rps p99 non2xx scpu ccpu errs
+	read -r rps p99 non2xx scpu ccpu errs <<<"$2"
 	ALLRPS[$name]="${ALLRPS[$name]:-} $rps"
 	P99[$name]="${P99[$name]:-} $(to_ms "$p99")"
+	SCPU_[$name]="${SCPU_[$name]:-} $scpu"
+	CCPU_[$name]="${CCPU_[$name]:-} $ccpu"
 	if [ "$non2xx" != 0 ] || [ "$errs" != none ]; then
-		BAD[$name]="${BAD[$name]:-}round: non-2xx $non2xx, socket errors $errs; "
+		BAD[$name]="${BAD[$name]:-}non-2xx $non2xx, socket errors $errs; "
 	fi
-	log "$name: $rps req/s, p99 $p99, non-2xx $non2xx, errors $errs"
+	log "$name: $rps req/s, p99 $p99, non-2xx $non2xx, server CPU $scpu%, client core $ccpu%, errors $errs"
 }
 
 # ---- servers -----------------------------------------------------------------
 HEED_LOG_REQUESTS=0 taskset -c "$SCPU" "$HEED" serve --db "$DB" --listen 127.0.0.1:0 \
 	>"$TMP/heed.log" 2>&1 &
 HEED_PID=$!
+SERVER_PID=$HEED_PID
 PORT=$(wait_port "$TMP/heed.log") || { log "heed did not start:"; cat "$TMP/heed.log" >&2; exit 1; }
 sleep 1
 IDLE_RSS=$(rss_kb $HEED_PID VmRSS)
@@ -194,14 +210,19 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 # ---- tests -------------------------------------------------------------------
 # hello and GET case alternate round by round, so a burst of load from
 # elsewhere on the machine hits both and the ratio stays fair.
-warm hello "$CONNS" "http://127.0.0.1:$HPORT/hello" ""
-warm get "$CONNS" "$BASE" bench/get_case.lua "$TOKEN" "$CASES"
+HELLO=http://127.0.0.1:$HPORT/hello
+SERVER_PID=$HELLO_PID; warm hello "$CONNS" "$HELLO" ""
+SERVER_PID=$HEED_PID; warm get "$CONNS" "$BASE" bench/get_case.lua "$TOKEN" "$CASES"
 for r in $(seq "$ROUNDS"); do
-	record hello "$(wrk_once hello "$r" "$CONNS" "http://127.0.0.1:$HPORT/hello" "")"
+	SERVER_PID=$HELLO_PID
+	record hello "$(wrk_once hello "$r" "$CONNS" "$HELLO" "")"
+	SERVER_PID=$HEED_PID
 	record get "$(wrk_once get "$r" "$CONNS" "$BASE" bench/get_case.lua "$TOKEN" "$CASES")"
 done
 HELLO_RSS=$(rss_kb $HELLO_PID VmRSS)
-record hello_1000 "$(wrk_once hello_1000 1 1000 "http://127.0.0.1:$HPORT/hello" "")"
+SERVER_PID=$HELLO_PID
+record hello_1000 "$(wrk_once hello_1000 1 1000 "$HELLO" "")"
+SERVER_PID=$HEED_PID
 record get_1000 "$(wrk_once get_1000 1 1000 "$BASE" bench/get_case.lua "$TOKEN" "$CASES")"
 HELLO_RSS_1000=$(rss_kb $HELLO_PID VmRSS)
 stop_pid "$HELLO_PID"
@@ -211,6 +232,9 @@ warm list "$CONNS" "$BASE" bench/list_queue.lua "$TOKEN" "$CASES"
 for r in $(seq "$ROUNDS"); do
 	record list "$(wrk_once list "$r" "$CONNS" "$BASE" bench/list_queue.lua "$TOKEN" "$CASES")"
 done
+# One connection: the page's own time, without 49 other requests queued
+# ahead of it (with 50 connections p99 is mostly queueing: 50 / req/s).
+record list_c1 "$(wrk_once list_c1 1 1 "$BASE" bench/list_queue.lua "$TOKEN" "$CASES")"
 warm list_deep "$CONNS" "$BASE" bench/list_queue.lua "$TOKEN" "$CASES" deep
 for r in $(seq "$ROUNDS"); do
 	record list_deep "$(wrk_once list_deep "$r" "$CONNS" "$BASE" bench/list_queue.lua "$TOKEN" "$CASES" deep)"
@@ -230,9 +254,12 @@ HEED_PID=
 AFTER_POST=$(sqlite3 "file:$DB?mode=ro" 'SELECT count(*) FROM cases' 2>/dev/null || echo "?")
 
 # ---- report ------------------------------------------------------------------
+set +u
 for t in "${!ALLRPS[@]}"; do
 	RPS[$t]=$(echo "${ALLRPS[$t]}" | median)
 	P99[$t]=$(echo "${P99[$t]}" | median)
+	SCPU_[$t]=$(echo "${SCPU_[$t]}" | median)
+	CCPU_[$t]=$(echo "${CCPU_[$t]}" | median)
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
 met() { # met VALUE OP LIMIT
@@ -241,26 +268,29 @@ met() { # met VALUE OP LIMIT
 }
 row() { # row NAME LABEL CONNS BASELINE TARGET
 	local n=$1
-	printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "$2" "$3" "${RPS[$n]}" \
-		"${P99[$n]}" "$(echo "${ALLRPS[$n]}" | sed 's/^ //; s/ / \/ /g')" "$4" "$5"
+	printf '| %s | %s | %.0f | %s | %s | %s%% / %s%% | %s | %s |\n' "$2" "$3" \
+		"${RPS[$n]}" "${P99[$n]}" \
+		"$(echo "${ALLRPS[$n]}" | awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? " / " : ""), $i }')" \
+		"${SCPU_[$n]}" "${CCPU_[$n]}" "$4" "$5"
 }
 POSTED=$([ "$BEFORE_POST" != "?" ] && [ "$AFTER_POST" != "?" ] && echo $((AFTER_POST - BEFORE_POST)) || echo "?")
 
 cat <<EOF
 
 heed load test, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)),
-libwebsockets $(pkg-config --modversion libwebsockets 2>/dev/null), SQLite $(pkg-config --modversion sqlite3 2>/dev/null);
+libwebsockets $(pkg-config --modversion libwebsockets 2>/dev/null | sed 's/-$//'), SQLite $(pkg-config --modversion sqlite3 2>/dev/null);
 server on core $SCPU, wrk -t1 on core $CCPU; $CASES cases ($DB_MB MB); $ROUNDS x ${DUR}s rounds, median shown;
 load average $LOAD_START at start, $LOAD_END at end.
 
-| test | conns | req/s (median) | p99 ms (median) | req/s per round | vs hello | target |
-|---|---|---|---|---|---|---|
+| test | conns | req/s (median) | p99 ms (median) | req/s per round | server CPU / client core | vs hello | target |
+|---|---|---|---|---|---|---|---|
 $(row hello "hello baseline (lws, \`GET /hello\`)" "$CONNS" "100%" "-")
 $(row get "\`GET /api/v1/cases/{id}\`" "$CONNS" "$(ratio "${RPS[get]}" "${RPS[hello]}")" ">= 25,000/s: $(met "${RPS[get]}" ">=" 25000)")
 $(row hello_1000 "hello baseline" 1000 "100%" "-")
 $(row get_1000 "\`GET /api/v1/cases/{id}\`" 1000 "$(ratio "${RPS[get_1000]}" "${RPS[hello_1000]}")" ">= 25,000/s: $(met "${RPS[get_1000]}" ">=" 25000)")
 $(row post "\`POST /api/v1/cases\` (durable)" "$CONNS" "$(ratio "${RPS[post]}" "${RPS[hello]}")" ">= 5,000/s: $(met "${RPS[post]}" ">=" 5000)")
 $(row list "\`GET /api/v1/cases?queue=support&limit=50\`" "$CONNS" "$(ratio "${RPS[list]}" "${RPS[hello]}")" "p99 < 20 ms: $(met "${P99[list]}" "<" 20)")
+$(row list_c1 "same, one connection (1 round)" 1 "$(ratio "${RPS[list_c1]}" "${RPS[hello]}")" "p99 < 20 ms: $(met "${P99[list_c1]}" "<" 20)")
 $(row list_deep "same, cursor deep in the queue" "$CONNS" "$(ratio "${RPS[list_deep]}" "${RPS[hello]}")" "p99 < 20 ms: $(met "${P99[list_deep]}" "<" 20)")
 
 | memory | heed | hello |
@@ -271,7 +301,7 @@ $(row list_deep "same, cursor deep in the queue" "$CONNS" "$(ratio "${RPS[list_d
 Idle RSS target < 15 MB: $(met "$(mb "$IDLE_RSS")" "<" 15).
 POST: $POSTED cases added to the database ($BEFORE_POST -> $AFTER_POST).
 EOF
-if [ ${#BAD[@]} -gt 0 ]; then
+if [ -n "${BAD[*]}" ]; then
 	echo
 	echo "Anomalies (see $OUT):"
 	for t in "${!BAD[@]}"; do echo "- $t: ${BAD[$t]}"; done

@@ -80,24 +80,31 @@ void api_json(struct http_req *r, int status, json_t *j)
 	free(text);
 }
 
+/* reply_error - the error body.  `code` is the stable class a client can
+ * switch on (bad_request, conflict, illegal_transition, ...); `reason`, when
+ * given, is the finer cause (missing_field, email_taken, ...). */
 static void reply_error(struct http_req *r, int status, const char *code,
-			const char *field, const char *msg,
+			const char *reason, const char *field, const char *msg,
 			const char *const *allowed)
 {
 	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", msg);
-	char *text;
+	json_t *doc = err ? json_pack("{s:o}", "error", err) : NULL;
+	char *text = NULL;
 
-	if (err && field && *field)
+	if (doc && reason && strcmp(reason, code) != 0)
+		json_object_set_new(err, "reason", json_string(reason));
+	if (doc && field && *field)
 		json_object_set_new(err, "field", json_string(field));
-	if (err && allowed) {
+	if (doc && allowed) {
 		json_t *arr = json_array();
 
 		for (size_t i = 0; allowed[i]; i++)
 			json_array_append_new(arr, json_string(allowed[i]));
 		json_object_set_new(err, "allowed", arr);
 	}
-	text = err ? json_dumps(json_pack("{s:o}", "error", err), JSON_COMPACT)
-		   : NULL;
+	if (doc)
+		text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
 	if (!text) {
 		static const char oom[] =
 			"{\"error\":{\"code\":\"internal_error\",\"message\":\"out of memory\"}}";
@@ -108,6 +115,15 @@ static void reply_error(struct http_req *r, int status, const char *code,
 	free(text);
 }
 
+/* code_for - the public code: the class of e, except for reasons that are
+ * classes of their own. */
+static const char *code_for(enum err e, const char *reason)
+{
+	if (reason && !strcmp(reason, "illegal_transition"))
+		return reason;
+	return err_name(e);
+}
+
 void api_error(struct http_req *r, enum err e, const char *reason,
 	       const char *field, const char *msg)
 {
@@ -116,7 +132,7 @@ void api_error(struct http_req *r, enum err e, const char *reason,
 	if (status >= 500)
 		log_error(r->id, "%s %s failed: %s", router_method_name(r->method),
 			  r->path, msg ? msg : err_name(e));
-	reply_error(r, status, reason ? reason : err_name(e), field,
+	reply_error(r, status, code_for(e, reason), reason, field,
 		    msg ? msg : err_name(e), NULL);
 }
 
@@ -138,7 +154,7 @@ void api_fail(struct http_req *r, enum err e, const struct fail *f)
 	}
 	if (api_status(e) >= 500)
 		log_error(r->id, "%s", f->msg);
-	reply_error(r, api_status(e), f->reason ? f->reason : err_name(e),
+	reply_error(r, api_status(e), code_for(e, f->reason), f->reason,
 		    f->field, f->msg, f->allowed);
 }
 
@@ -285,7 +301,7 @@ static bool parse_body(struct http_req *r, struct api_req *q)
 		return false;
 	}
 	if (!is_json_type(r->content_type)) {
-		reply_error(r, 415, "unsupported_media_type", NULL,
+		reply_error(r, 415, "unsupported_media_type", NULL, NULL,
 			    "send the body as 'Content-Type: application/json'", NULL);
 		return false;
 	}
@@ -325,7 +341,7 @@ void api_dispatch(struct http_req *r)
 		return;
 	}
 	if (rr == ROUTE_BAD_METHOD) {
-		reply_error(r, 405, "method_not_allowed", NULL,
+		reply_error(r, 405, "method_not_allowed", NULL, NULL,
 			    "this path does not take that method", NULL);
 		return;
 	}

@@ -109,7 +109,7 @@ void api_h_agent_create(struct http_req *r)
 	}
 	if (!api_get_str(r, q->body, "name", "name", true, &aj->in.name) ||
 	    !api_get_str(r, q->body, "email", "email", true, &aj->in.email) ||
-	    !api_get_str(r, q->body, "role", "role", false, &aj->in.role) ||
+	    !api_get_str(r, q->body, "role", "role", true, &aj->in.role) ||
 	    !api_get_str(r, q->body, "password", "password", false, &aj->password))
 		return;
 	api_set_job(r, &aj->j);

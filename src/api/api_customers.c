@@ -57,15 +57,23 @@ static bool read_idents(struct http_req *r, json_t *arr, const char *prefix,
 bool api_read_customer(struct http_req *r, json_t *obj, const char *prefix,
 		       struct customer_new *out)
 {
-	char f_name[64], f_ids[64];
+	char f_name[64], f_ids[64], msg[96];
 	json_t *arr;
 
 	snprintf(f_name, sizeof(f_name), "%sname", prefix);
 	snprintf(f_ids, sizeof(f_ids), "%sidentifiers", prefix);
 	memset(out, 0, sizeof(*out));
-	return api_get_str(r, obj, "name", f_name, false, &out->name) &&
-	       api_get_arr(r, obj, "identifiers", f_ids, &arr) &&
-	       read_idents(r, arr, prefix, &out->idents, &out->n);
+	if (!api_get_str(r, obj, "name", f_name, false, &out->name) ||
+	    !api_get_arr(r, obj, "identifiers", f_ids, &arr))
+		return false;
+	/* A customer must be findable again (story 002): at least one
+	 * identifier, not just a name. */
+	if (!arr) {
+		snprintf(msg, sizeof(msg), "'%s' is required", f_ids);
+		api_error(r, E_INVAL, "missing_field", f_ids, msg);
+		return false;
+	}
+	return read_idents(r, arr, prefix, &out->idents, &out->n);
 }
 
 static void resume_one(struct http_req *r, int status)

@@ -41,6 +41,7 @@ struct http_conn {
 	struct lws *wsi;
 	struct http_req *req;
 	bool body_too_big;
+	bool close_after; /* close once the reply is written */
 };
 
 struct http_worker {
@@ -268,6 +269,8 @@ out:
 	c->req = NULL;
 	r->worker->active--;
 	req_free(r);
+	if (c->close_after)
+		rc = -1;
 	if (rc == 0 && lws_http_transaction_completed(wsi))
 		rc = -1;
 	return rc;
@@ -351,7 +354,7 @@ static int cb_http(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_HTTP:
 		req_free(c->req);
 		c->wsi = wsi;
-		c->body_too_big = false;
+		c->body_too_big = c->close_after = false;
 		c->req = r = req_new(w, c);
 		if (!r || read_request(wsi, r, in, len))
 			return -1;
@@ -361,8 +364,11 @@ static int cb_http(struct lws *wsi, enum lws_callback_reasons reason,
 
 			if (n > cfg.max_body)
 				c->body_too_big = true;
-			if (n > 16ull * cfg.max_body) /* not worth reading: close */
-				return -1;
+			if (n > 16ull * cfg.max_body) {
+				/* Not worth reading: answer 413, then close. */
+				c->close_after = true;
+				return dispatch(wsi, c, r);
+			}
 			return 0; /* wait for the body */
 		}
 		return dispatch(wsi, c, r);

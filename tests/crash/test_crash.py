@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
 
-from harness import HEED_BIN, Client, Server, add_agent  # noqa: E402
+from harness import Client, Server, add_agent  # noqa: E402
 
 THREADS = 16
 TOTAL = 500
