@@ -177,10 +177,8 @@ static enum err add_cases(struct store *st, long long n, int64_t first,
 		arena_reset(&ar);
 		if (e == E_OK && (i + 1) % BATCH == 0) {
 			e = commit_batch(st, i + 1 < n);
-			if ((i + 1) % (10 * BATCH) == 0) {
-				fprintf(stderr, "fill: %lld cases\r", i + 1);
-				fflush(stderr);
-			}
+			if ((i + 1) % (25 * BATCH) == 0)
+				fprintf(stderr, "fill: %lld of %lld cases\n", i + 1, n);
 		}
 	}
 	if (e == E_OK && n % BATCH)

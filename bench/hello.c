@@ -1,7 +1,7 @@
 /*
  * hello.c - the baseline: libwebsockets' own HTTP rate on this machine.
  *
- *   build/bench/hello PORT      (0: any free port, printed on start)
+ *   build/bench/hello PORT [--one-write]   (PORT 0: any free port, printed)
  *
  * Answers GET /hello with a small JSON body (Content-Length, keep-alive)
  * and 404 to anything else, from one service thread, on 127.0.0.1:PORT.
@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ static const char body[] = "{\"hello\":\"world\"}";
 static volatile sig_atomic_t stop;
 static int listen_fd = -1;
 static struct lws_vhost *vhost;
+static bool one_write;
 
 static void on_signal(int sig)
 {
@@ -38,6 +40,10 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* reply - headers, then body: two lws_write()s, hence two send()s, as
+ * heed's write_reply() does.  With --one-write, headers and body go out in
+ * one lws_write() (one send) instead: an experiment to price the second
+ * send, not what heed does. */
 static int reply(struct lws *wsi, unsigned status, const char *text, size_t len)
 {
 	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start;
@@ -45,8 +51,19 @@ static int reply(struct lws *wsi, unsigned status, const char *text, size_t len)
 	unsigned char out[LWS_PRE + 64];
 
 	if (lws_add_http_common_headers(wsi, status, "application/json", len, &p,
-					end) ||
-	    lws_finalize_write_http_header(wsi, start, &p, end))
+					end))
+		return -1;
+	if (one_write) {
+		if (lws_finalize_http_header(wsi, &p, end) || (size_t)(end - p) < len)
+			return -1;
+		memcpy(p, text, len);
+		p += len;
+		if (lws_write(wsi, start, (size_t)lws_ptr_diff(p, start),
+			      LWS_WRITE_HTTP_HEADERS) < 0)
+			return -1;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	}
+	if (lws_finalize_write_http_header(wsi, start, &p, end))
 		return -1;
 	memcpy(out + LWS_PRE, text, len);
 	if (len && lws_write(wsi, out + LWS_PRE, len, LWS_WRITE_HTTP_FINAL) < 0)
@@ -123,8 +140,9 @@ int main(int argc, char **argv)
 	socklen_t sl = sizeof(sa);
 	int port = argc > 1 ? atoi(argv[1]) : 8090;
 
-	if (port < 0 || port > 65535) {
-		fprintf(stderr, "usage: hello PORT\n");
+	one_write = argc > 2 && strcmp(argv[2], "--one-write") == 0;
+	if (port < 0 || port > 65535 || (argc > 2 && !one_write)) {
+		fprintf(stderr, "usage: hello PORT [--one-write]\n");
 		return 2;
 	}
 	signal(SIGINT, on_signal);

@@ -19,9 +19,9 @@
 #   HEED_BENCH_SERVER_CPU / HEED_BENCH_CLIENT_CPU   cores (default 0 / 1)
 #
 # Bounded: every wrk run has -d and --timeout; after the fill the whole run
-# takes about (6 tests x rounds + 1) x duration plus warm-ups: ~4 minutes
+# takes about 31 rounds x duration plus warm-ups: ~6 minutes
 # with the defaults.  Every process it starts is stopped on exit.
-set -eu
+set -eu -o pipefail
 
 cd "$(dirname "$0")/.."
 HEED=${1:-build/heed}
@@ -43,6 +43,7 @@ CCPU=${HEED_BENCH_CLIENT_CPU:-1}
 TMP=$(mktemp -d /tmp/heed-bench.XXXXXX)
 HEED_PID=
 HELLO_PID=
+HELLO1_PID=
 
 stop_pid() { # stop_pid PID: SIGTERM, wait up to 15 s, then SIGKILL
 	local pid=$1 i
@@ -59,9 +60,11 @@ stop_pid() { # stop_pid PID: SIGTERM, wait up to 15 s, then SIGKILL
 
 cleanup() {
 	stop_pid "$HELLO_PID"
+	stop_pid "$HELLO1_PID"
 	stop_pid "$HEED_PID"
-	HELLO_PID= HEED_PID=
+	HELLO_PID= HELLO1_PID= HEED_PID=
 	mkdir -p "$OUT"
+	rm -f "$OUT"/*.txt "$OUT"/*.log
 	cp "$TMP"/*.txt "$TMP"/*.log "$OUT"/ 2>/dev/null || true
 	rm -rf "$TMP"
 }
@@ -125,61 +128,76 @@ to_ms() {
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-# wrk_once NAME ROUND CONNS URL SCRIPT [SCRIPT ARGS...]: one round into
-# $TMP/NAME.ROUND.txt; prints "req/s p99_ms non2xx errors".
+HZ=$(getconf CLK_TCK)
+# proc_ticks PID: user + system ticks of a process, all its threads.
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# cores_ticks: busy ticks (all but idle and iowait) of the two cores used.
+cores_ticks() {
+	awk -v a="cpu$SCPU" -v b="cpu$CCPU" '$1 == a || $1 == b { n += $2 + $3 + $4 + $7 + $8 + $9 }
+		END { print n }' /proc/stat
+}
+
+# wrk_once NAME ROUND CONNS URL SCRIPT [SCRIPT ARGS...]: one round of wrk on
+# the client core against the server $SERVER_PID, raw output into
+# $TMP/NAME.ROUND.txt.  Prints one line:
+#   req/s p99 non2xx server_cpu% wrk_cpu% other_cpu% socket_errors
+# other_cpu% is what the two cores did besides the server and wrk (other
+# people's work on a shared machine), in % of one core.
 wrk_once() {
-	local name=$1 round=$2 conns=$3 url=$4 script=$5 f
+	local name=$1 round=$2 conns=$3 url=$4 script=$5 f s0 s1 b0 b1 t0 t1 wu ws
+	local TIMEFORMAT='%U %S'
 	shift 5
-	local s0 c0 t0 s1 c1 t1
 	f=$TMP/$name.$round.txt
 	echo "# load $(cut -d' ' -f1-3 /proc/loadavg)" >"$f"
-	s0=$(proc_ticks "$SERVER_PID"); c0=$(core_ticks "$CCPU"); t0=$(date +%s.%N)
+	local cmd=(taskset -c "$CCPU" wrk -t1 -c"$conns" -d"${DUR}s" --timeout 5s --latency)
 	if [ -n "$script" ]; then
-		taskset -c "$CCPU" wrk -t1 -c"$conns" -d"${DUR}s" --timeout 5s --latency \
-			-s "$script" "$url" -- "$@" >>"$f" 2>&1 || true
+		cmd+=(-s "$script" "$url" -- "$@")
 	else
-		taskset -c "$CCPU" wrk -t1 -c"$conns" -d"${DUR}s" --timeout 5s --latency \
-			"$url" >>"$f" 2>&1 || true
+		cmd+=("$url")
 	fi
-	s1=$(proc_ticks "$SERVER_PID"); c1=$(core_ticks "$CCPU"); t1=$(date +%s.%N)
-	awk -v s="$((s1 - s0))" -v c="$((c1 - c0))" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN {
-		printf "# cpu%%: server process %.0f client core %.0f\n",
-			100 * s / hz / (t1 - t0), 100 * c / hz / (t1 - t0) }' >>"$f"
-	awk -v name="$name" '
+	s0=$(proc_ticks "$SERVER_PID"); b0=$(cores_ticks); t0=$(date +%s.%N)
+	{ time "${cmd[@]}" >>"$f" 2>&1; } 2>"$f.time" || true
+	s1=$(proc_ticks "$SERVER_PID"); b1=$(cores_ticks); t1=$(date +%s.%N)
+	read -r wu ws <"$f.time"
+	rm -f "$f.time"
+	awk -v s="$((s1 - s0))" -v b="$((b1 - b0))" -v w="$wu $ws" -v t0="$t0" -v t1="$t1" \
+		-v hz="$HZ" 'BEGIN { split(w, x, " "); t = t1 - t0
+		sc = 100 * s / hz / t; wc = 100 * (x[1] + x[2]) / t
+		oc = 100 * b / hz / t - sc - wc; if (oc < 0) oc = 0
+		printf "# cpu%%: server %.0f wrk %.0f other %.0f\n", sc, wc, oc }' >>"$f"
+	awk '
 		/^Requests\/sec:/ { rps = $2 }
 		/^ *99%/ { p99 = $2 }
 		/Non-2xx or 3xx responses:/ { non2xx = $NF }
 		/Socket errors:/ { sub(/.*Socket errors: /, ""); err = $0; gsub(/ /, "", err) }
-		/^# cpu%: server process/ { scpu = $5; ccpu = $8 }
-		END { printf "%s %s %s %s %s %s\n", rps ? rps : 0, p99 ? p99 : "?",
-			non2xx ? non2xx : 0, scpu, ccpu, err ? err : "none" }' "$f"
+		/^# cpu%:/ { sc = $4; wc = $6; oc = $8 }
+		END { printf "%s %s %s %s %s %s %s\n", (rps ? rps : 0), (p99 ? p99 : "?"),
+			(non2xx ? non2xx : 0), sc, wc, oc, (err ? err : "none") }' "$f"
 }
-
-HZ=$(getconf CLK_TCK)
-# proc_ticks PID: user + system ticks of a process, all its threads.
-proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# core_ticks N: busy ticks of core N (all but idle and iowait).
-core_ticks() { awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
 # warm NAME CONNS URL SCRIPT ARGS...: 2 s untimed, so caches are warm.
 warm() {
 	local dur=$DUR
-	DUR=2 wrk_once "$1-warmup" 0 "${@:2}" >/dev/null
+	DUR=2
+	wrk_once "$1-warmup" 0 "${@:2}" >/dev/null
 	DUR=$dur
 }
 
-declare -A RPS P99 ALLRPS BAD SCPU_ CCPU_
-record() { # record NAME "rps p99 non2xx server_cpu client_cpu errors"
-	local name=$1 rps p99 non2xx scpu ccpu errs
-	read -r rps p99 non2xx scpu ccpu errs <<<"$2"
-	ALLRPS[$name]="${ALLRPS[$name]:-} $rps"
-	P99[$name]="${P99[$name]:-} $(to_ms "$p99")"
-	SCPU_[$name]="${SCPU_[$name]:-} $scpu"
-	CCPU_[$name]="${CCPU_[$name]:-} $ccpu"
+declare -A ALL_RPS ALL_P99 ALL_SC ALL_WC ALL_OC ALL_US BAD
+# record NAME "LINE from wrk_once": keep the round's figures.
+record() {
+	local name=$1 rps p99 non2xx sc wc oc errs
+	read -r rps p99 non2xx sc wc oc errs <<<"$2"
+	ALL_RPS[$name]="${ALL_RPS[$name]:-} $rps"
+	ALL_P99[$name]="${ALL_P99[$name]:-} $(to_ms "$p99")"
+	ALL_SC[$name]="${ALL_SC[$name]:-} $sc"
+	ALL_WC[$name]="${ALL_WC[$name]:-} $wc"
+	ALL_OC[$name]="${ALL_OC[$name]:-} $oc"
+	ALL_US[$name]="${ALL_US[$name]:-} $(awk -v c="$sc" -v r="$rps" 'BEGIN { printf "%.1f", (r > 0 ? c * 1e4 / r : 0) }')"
 	if [ "$non2xx" != 0 ] || [ "$errs" != none ]; then
-		BAD[$name]="${BAD[$name]:-}non-2xx $non2xx, socket errors $errs; "
+		BAD[$name]="${BAD[$name]:-}round $(echo "${ALL_RPS[$name]}" | wc -w): non-2xx $non2xx, socket errors $errs; "
 	fi
-	log "$name: $rps req/s, p99 $p99, non-2xx $non2xx, server CPU $scpu%, client core $ccpu%, errors $errs"
+	log "$name: $rps req/s, p99 $p99, non-2xx $non2xx, errors $errs; CPU server $sc% wrk $wc% other $oc%"
 }
 
 # ---- servers -----------------------------------------------------------------
@@ -198,6 +216,9 @@ taskset -c "$SCPU" "$BUILD/bench/hello" 0 >"$TMP/hello.log" 2>&1 &
 HELLO_PID=$!
 HPORT=$(wait_port "$TMP/hello.log") || { log "hello did not start"; exit 1; }
 HELLO_IDLE=$(rss_kb $HELLO_PID VmRSS)
+taskset -c "$SCPU" "$BUILD/bench/hello" 0 --one-write >"$TMP/hello1.log" 2>&1 &
+HELLO1_PID=$!
+H1PORT=$(wait_port "$TMP/hello1.log") || { log "hello --one-write did not start"; exit 1; }
 
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/cases/1")
 [ "$code" = 200 ] || { log "GET /api/v1/cases/1 gave $code, not 200"; exit 1; }
@@ -208,41 +229,53 @@ log "heed on :$PORT (pid $HEED_PID), hello on :$HPORT (pid $HELLO_PID), db $DB_M
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- tests -------------------------------------------------------------------
-# hello and GET case alternate round by round, so a burst of load from
-# elsewhere on the machine hits both and the ratio stays fair.
+# Every test alternates round by round with a hello round at the same
+# connection count (recorded as hello@TEST), so a burst of load from
+# elsewhere on the machine - or a slower spell of the host - hits both, and
+# the ratio compares like with like.
 HELLO=http://127.0.0.1:$HPORT/hello
+HELLO1=http://127.0.0.1:$H1PORT/hello
+
+# pair NAME CONNS ROUNDS SCRIPT ARGS...: warm up, then ROUNDS x (hello, NAME).
+pair() {
+	local name=$1 conns=$2 rounds=$3 r
+	shift 3
+	SERVER_PID=$HEED_PID
+	warm "$name" "$conns" "$BASE" "$@"
+	for r in $(seq "$rounds"); do
+		SERVER_PID=$HELLO_PID
+		record "hello@$name" "$(wrk_once "hello@$name" "$r" "$conns" "$HELLO" "")"
+		SERVER_PID=$HEED_PID
+		record "$name" "$(wrk_once "$name" "$r" "$conns" "$BASE" "$@")"
+	done
+}
+
 SERVER_PID=$HELLO_PID; warm hello "$CONNS" "$HELLO" ""
+SERVER_PID=$HELLO1_PID; warm hello1 "$CONNS" "$HELLO1" ""
+# The experiment (one write per reply) joins the GET rounds.
 SERVER_PID=$HEED_PID; warm get "$CONNS" "$BASE" bench/get_case.lua "$TOKEN" "$CASES"
 for r in $(seq "$ROUNDS"); do
 	SERVER_PID=$HELLO_PID
-	record hello "$(wrk_once hello "$r" "$CONNS" "$HELLO" "")"
+	record hello@get "$(wrk_once hello@get "$r" "$CONNS" "$HELLO" "")"
+	SERVER_PID=$HELLO1_PID
+	record hello1 "$(wrk_once hello1 "$r" "$CONNS" "$HELLO1" "")"
 	SERVER_PID=$HEED_PID
 	record get "$(wrk_once get "$r" "$CONNS" "$BASE" bench/get_case.lua "$TOKEN" "$CASES")"
 done
+stop_pid "$HELLO1_PID"
+HELLO1_PID=
 HELLO_RSS=$(rss_kb $HELLO_PID VmRSS)
-SERVER_PID=$HELLO_PID
-record hello_1000 "$(wrk_once hello_1000 1 1000 "$HELLO" "")"
-SERVER_PID=$HEED_PID
-record get_1000 "$(wrk_once get_1000 1 1000 "$BASE" bench/get_case.lua "$TOKEN" "$CASES")"
+pair get_1000 1000 1 bench/get_case.lua "$TOKEN" "$CASES"
 HELLO_RSS_1000=$(rss_kb $HELLO_PID VmRSS)
+pair list "$CONNS" "$ROUNDS" bench/list_queue.lua "$TOKEN" "$CASES"
+# One connection: the page's own time, without 49 other requests queued
+# ahead of it (with 50 busy connections p99 is mostly queueing: 50 / req/s).
+pair list_c1 1 1 bench/list_queue.lua "$TOKEN" "$CASES"
+pair list_deep "$CONNS" "$ROUNDS" bench/list_queue.lua "$TOKEN" "$CASES" deep
+BEFORE_POST=$(sqlite3 "file:$DB?mode=ro" 'SELECT count(*) FROM cases' 2>/dev/null || echo "?")
+pair post "$CONNS" "$ROUNDS" bench/post_case.lua "$TOKEN" "$CUSTOMERS"
 stop_pid "$HELLO_PID"
 HELLO_PID=
-
-warm list "$CONNS" "$BASE" bench/list_queue.lua "$TOKEN" "$CASES"
-for r in $(seq "$ROUNDS"); do
-	record list "$(wrk_once list "$r" "$CONNS" "$BASE" bench/list_queue.lua "$TOKEN" "$CASES")"
-done
-# One connection: the page's own time, without 49 other requests queued
-# ahead of it (with 50 connections p99 is mostly queueing: 50 / req/s).
-record list_c1 "$(wrk_once list_c1 1 1 "$BASE" bench/list_queue.lua "$TOKEN" "$CASES")"
-warm list_deep "$CONNS" "$BASE" bench/list_queue.lua "$TOKEN" "$CASES" deep
-for r in $(seq "$ROUNDS"); do
-	record list_deep "$(wrk_once list_deep "$r" "$CONNS" "$BASE" bench/list_queue.lua "$TOKEN" "$CASES" deep)"
-done
-BEFORE_POST=$(sqlite3 "file:$DB?mode=ro" 'SELECT count(*) FROM cases' 2>/dev/null || echo "?")
-for r in $(seq "$ROUNDS"); do
-	record post "$(wrk_once post "$r" "$CONNS" "$BASE" bench/post_case.lua "$TOKEN" "$CUSTOMERS")"
-done
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 LOAD_RSS=$(rss_kb $HEED_PID VmRSS)
@@ -255,43 +288,59 @@ AFTER_POST=$(sqlite3 "file:$DB?mode=ro" 'SELECT count(*) FROM cases' 2>/dev/null
 
 # ---- report ------------------------------------------------------------------
 set +u
-for t in "${!ALLRPS[@]}"; do
-	RPS[$t]=$(echo "${ALLRPS[$t]}" | median)
-	P99[$t]=$(echo "${P99[$t]}" | median)
-	SCPU_[$t]=$(echo "${SCPU_[$t]}" | median)
-	CCPU_[$t]=$(echo "${CCPU_[$t]}" | median)
+declare -A RPS P99 SC WC OC US
+for t in "${!ALL_RPS[@]}"; do
+	RPS[$t]=$(echo "${ALL_RPS[$t]}" | median)
+	P99[$t]=$(echo "${ALL_P99[$t]}" | median)
+	SC[$t]=$(echo "${ALL_SC[$t]}" | median)
+	WC[$t]=$(echo "${ALL_WC[$t]}" | median)
+	OC[$t]=$(echo "${ALL_OC[$t]}" | median)
+	US[$t]=$(echo "${ALL_US[$t]}" | median)
 done
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
 met() { # met VALUE OP LIMIT
 	awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
 		ok = (op == ">=") ? v >= l : v < l; print ok ? "met" : "**not met**" }'
 }
-row() { # row NAME LABEL CONNS BASELINE TARGET
-	local n=$1
-	printf '| %s | %s | %.0f | %s | %s | %s%% / %s%% | %s | %s |\n' "$2" "$3" \
-		"${RPS[$n]}" "${P99[$n]}" \
-		"$(echo "${ALLRPS[$n]}" | awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? " / " : ""), $i }')" \
-		"${SCPU_[$n]}" "${CCPU_[$n]}" "$4" "$5"
+# vs NAME BASE: "R%, Cx": req/s as a share of a baseline's, and CPU time per
+# request as a multiple of the baseline's.
+vs() {
+	awk -v r="${RPS[$1]}" -v rb="${RPS[$2]}" -v u="${US[$1]}" -v ub="${US[$2]}" 'BEGIN {
+		printf "%.0f%%, %.1fx", (rb > 0 ? 100 * r / rb : 0), (ub > 0 ? u / ub : 0) }'
+}
+per_round() { echo "${ALL_RPS[$1]}" | awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? " / " : ""), $i }'; }
+row() { # row NAME LABEL CONNS HELLO_NAME TARGET
+	local n=$1 h=$4
+	printf '| %s | %s | %.0f | %s | %s | %s | %s | %s / %s | %.0f, %s | %s | %s |\n' "$2" "$3" \
+		"${RPS[$n]}" "${P99[$n]}" "$(per_round "$n")" \
+		"${SC[$n]}" "${US[$n]}" "${WC[$n]}" "${OC[$n]}" \
+		"${RPS[$h]}" "${US[$h]}" "$(vs "$n" "$h")" "$5"
 }
 POSTED=$([ "$BEFORE_POST" != "?" ] && [ "$AFTER_POST" != "?" ] && echo $((AFTER_POST - BEFORE_POST)) || echo "?")
+# 2xx answers wrk saw in the POST rounds and their warm-up (requests still in
+# flight when a round ends are stored but not counted by wrk).
+POST_OK=$(cat "$TMP"/post.*.txt "$TMP"/post-warmup.0.txt | awk '
+	/ requests in / { n += $1 } /Non-2xx or 3xx/ { n -= $NF } END { print n + 0 }')
 
 cat <<EOF
 
 heed load test, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)),
 libwebsockets $(pkg-config --modversion libwebsockets 2>/dev/null | sed 's/-$//'), SQLite $(pkg-config --modversion sqlite3 2>/dev/null);
-server on core $SCPU, wrk -t1 on core $CCPU; $CASES cases ($DB_MB MB); $ROUNDS x ${DUR}s rounds, median shown;
+server on core $SCPU, wrk -t1 on core $CCPU; $CASES cases ($DB_MB MB); $ROUNDS x ${DUR}s rounds, medians;
 load average $LOAD_START at start, $LOAD_END at end.
+CPU columns: % of one core over the round; "µs/req" = server CPU time per request;
+"other" = work on the two cores by processes other than the server and wrk;
+"hello" = the lws baseline's rounds alternating with this test's, same connections.
 
-| test | conns | req/s (median) | p99 ms (median) | req/s per round | server CPU / client core | vs hello | target |
-|---|---|---|---|---|---|---|---|
-$(row hello "hello baseline (lws, \`GET /hello\`)" "$CONNS" "100%" "-")
-$(row get "\`GET /api/v1/cases/{id}\`" "$CONNS" "$(ratio "${RPS[get]}" "${RPS[hello]}")" ">= 25,000/s: $(met "${RPS[get]}" ">=" 25000)")
-$(row hello_1000 "hello baseline" 1000 "100%" "-")
-$(row get_1000 "\`GET /api/v1/cases/{id}\`" 1000 "$(ratio "${RPS[get_1000]}" "${RPS[hello_1000]}")" ">= 25,000/s: $(met "${RPS[get_1000]}" ">=" 25000)")
-$(row post "\`POST /api/v1/cases\` (durable)" "$CONNS" "$(ratio "${RPS[post]}" "${RPS[hello]}")" ">= 5,000/s: $(met "${RPS[post]}" ">=" 5000)")
-$(row list "\`GET /api/v1/cases?queue=support&limit=50\`" "$CONNS" "$(ratio "${RPS[list]}" "${RPS[hello]}")" "p99 < 20 ms: $(met "${P99[list]}" "<" 20)")
-$(row list_c1 "same, one connection (1 round)" 1 "$(ratio "${RPS[list_c1]}" "${RPS[hello]}")" "p99 < 20 ms: $(met "${P99[list_c1]}" "<" 20)")
-$(row list_deep "same, cursor deep in the queue" "$CONNS" "$(ratio "${RPS[list_deep]}" "${RPS[hello]}")" "p99 < 20 ms: $(met "${P99[list_deep]}" "<" 20)")
+| test | conns | req/s | p99 ms | req/s per round | server CPU % | server µs/req | wrk / other CPU % | hello: req/s, µs/req | vs hello: req/s, CPU/req | target |
+|---|---|---|---|---|---|---|---|---|---|---|
+$(row hello@get "hello baseline (lws, \`GET /hello\`)" "$CONNS" hello@get "-")
+$(row get "\`GET /api/v1/cases/{id}\`" "$CONNS" hello@get ">= 25,000/s: $(met "${RPS[get]}" ">=" 25000)")
+$(row get_1000 "\`GET /api/v1/cases/{id}\`" 1000 hello@get_1000 ">= 25,000/s: $(met "${RPS[get_1000]}" ">=" 25000)")
+$(row post "\`POST /api/v1/cases\` (durable)" "$CONNS" hello@post ">= 5,000/s: $(met "${RPS[post]}" ">=" 5000)")
+$(row list "\`GET /api/v1/cases?queue=support&limit=50\`" "$CONNS" hello@list "p99 < 20 ms: $(met "${P99[list]}" "<" 20)")
+$(row list_c1 "same, one connection" 1 hello@list_c1 "p99 < 20 ms: $(met "${P99[list_c1]}" "<" 20)")
+$(row list_deep "same, cursor deep in the queue" "$CONNS" hello@list_deep "p99 < 20 ms: $(met "${P99[list_deep]}" "<" 20)")
+$(row hello1 "experiment: hello with headers + body in one \`lws_write\`" "$CONNS" hello@get "-")
 
 | memory | heed | hello |
 |---|---|---|
@@ -299,11 +348,11 @@ $(row list_deep "same, cursor deep in the queue" "$CONNS" "$(ratio "${RPS[list_d
 | RSS after load | $(mb "$LOAD_RSS") MB (anon $(mb "$LOAD_ANON"), file/mmap $(mb "$LOAD_FILE")), peak $(mb "$LOAD_HWM") MB | $(mb "$HELLO_RSS") MB (50 conns), $(mb "$HELLO_RSS_1000") MB (1000 conns) |
 
 Idle RSS target < 15 MB: $(met "$(mb "$IDLE_RSS")" "<" 15).
-POST: $POSTED cases added to the database ($BEFORE_POST -> $AFTER_POST).
+POST: $POSTED cases in the database after the POST rounds ($BEFORE_POST -> $AFTER_POST); wrk saw $POST_OK 2xx answers.
 EOF
 if [ -n "${BAD[*]}" ]; then
 	echo
-	echo "Anomalies (see $OUT):"
+	echo "Anomalies (raw output in $OUT):"
 	for t in "${!BAD[@]}"; do echo "- $t: ${BAD[$t]}"; done
 else
 	echo "No socket errors and no non-2xx responses in any round."
