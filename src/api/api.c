@@ -324,10 +324,14 @@ static bool parse_body(struct http_req *r, struct api_req *q)
 	return true;
 }
 
+static void dispatch_checked(struct http_req *r, struct api_req *q);
+
+/* api_dispatch - every request's reads (the token, then the handler's) run
+ * in one read snapshot of this worker's handle. */
 void api_dispatch(struct http_req *r)
 {
 	struct api_req *q = arena_zalloc(&r->arena, sizeof(*q));
-	enum router_result rr;
+	struct store *rd;
 
 	if (!q) {
 		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
@@ -335,6 +339,19 @@ void api_dispatch(struct http_req *r)
 	}
 	q->w = r->worker_data;
 	r->user = q;
+	rd = q->w->rd;
+	if (store_read_begin(rd) != E_OK) {
+		api_error(r, E_IO, NULL, NULL, "storage failure");
+		return;
+	}
+	dispatch_checked(r, q);
+	store_read_end(rd);
+}
+
+static void dispatch_checked(struct http_req *r, struct api_req *q)
+{
+	enum router_result rr;
+
 	rr = router_match(r);
 	if (rr == ROUTE_NOT_FOUND) {
 		api_error(r, E_NOTFOUND, NULL, NULL, "no such path");

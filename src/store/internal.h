@@ -40,6 +40,7 @@ enum {
 
 enum sq_stmt {
 	SQ_BEGIN,
+	SQ_BEGIN_READ,
 	SQ_COMMIT,
 	SQ_ROLLBACK,
 	SQ_SAVEPOINT,

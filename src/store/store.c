@@ -272,3 +272,15 @@ enum err store_fact_list(struct store *st, struct arena *ar, int64_t case_id, bo
 		return counted(E_IO);
 	return counted(st->ops->fact_list(st, ar, case_id, current_only, out));
 }
+
+enum err store_read_begin(struct store *st)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->read_begin(st));
+}
+
+enum err store_read_end(struct store *st)
+{
+	return counted(st->ops->read_end(st));
+}

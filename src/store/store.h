@@ -72,6 +72,9 @@ struct store_ops {
 	enum err (*savepoint)(struct store *st);
 	enum err (*release)(struct store *st);
 	enum err (*rollback_to)(struct store *st);
+	/* read_begin/read_end - one consistent snapshot for several reads. */
+	enum err (*read_begin)(struct store *st);
+	enum err (*read_end)(struct store *st);
 
 	enum err (*agent_insert)(struct store *st, struct agent *a);
 	enum err (*agent_update)(struct store *st, const struct agent *a);
@@ -142,6 +145,8 @@ enum err store_rollback(struct store *st);
 enum err store_savepoint(struct store *st);
 enum err store_release(struct store *st);
 enum err store_rollback_to(struct store *st);
+enum err store_read_begin(struct store *st);
+enum err store_read_end(struct store *st);
 
 enum err store_agent_insert(struct store *st, struct agent *a);
 enum err store_agent_update(struct store *st, const struct agent *a);

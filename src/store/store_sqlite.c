@@ -329,6 +329,21 @@ static enum err sq_begin(struct store *st)
 	return run_fixed(st, SQ_BEGIN, "BEGIN IMMEDIATE");
 }
 
+/* A deferred BEGIN takes no lock until the first read, and then a WAL
+ * snapshot: the reads of one request see one state and pay the lock and
+ * file-check cost once instead of per statement. */
+static enum err sq_read_begin(struct store *st)
+{
+	return run_fixed(st, SQ_BEGIN_READ, "BEGIN DEFERRED");
+}
+
+static enum err sq_read_end(struct store *base)
+{
+	if (sqlite3_get_autocommit(sq__from(base)->db))
+		return E_OK;
+	return run_fixed(base, SQ_COMMIT, "COMMIT");
+}
+
 static enum err sq_commit(struct store *st)
 {
 	return run_fixed(st, SQ_COMMIT, "COMMIT");
@@ -372,6 +387,8 @@ const struct store_ops store_sqlite_ops = {
 	.savepoint = sq_savepoint,
 	.release = sq_release,
 	.rollback_to = sq_rollback_to,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
 
 	.agent_insert = sq__agent_insert,
 	.agent_update = sq__agent_update,
