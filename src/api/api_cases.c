@@ -164,9 +164,8 @@ void api_h_cases_list(struct http_req *r)
 	items = json_array();
 	for (size_t i = 0; items && i < list.n; i++)
 		json_array_append_new(items, api_case_json(&list.items[i]));
-	api_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-				   api_cursor_json(list.n, f.limit,
-						   list.n ? list.items[list.n - 1].id : 0)));
+	api_page(r, items, list.n, f.limit,
+		 list.n ? list.items[list.n - 1].id : 0);
 }
 
 static enum err run_patch(struct store *st, struct txq_job *tj)

@@ -154,12 +154,17 @@ bool api_get_arr(struct http_req *r, json_t *obj, const char *key,
 	return true;
 }
 
-json_t *api_cursor_json(size_t n, size_t limit, int64_t last_id)
+void api_page(struct http_req *r, json_t *items, size_t n, size_t limit,
+	      int64_t last_id)
 {
 	char s[32];
+	json_t *cursor;
 
-	if (n < limit || n == 0)
-		return json_null();
-	snprintf(s, sizeof(s), "%lld", (long long)last_id);
-	return json_string(s);
+	if (n < limit || n == 0) {
+		cursor = json_null();
+	} else {
+		snprintf(s, sizeof(s), "%lld", (long long)last_id);
+		cursor = json_string(s);
+	}
+	api_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
 }

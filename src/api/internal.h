@@ -59,8 +59,11 @@ bool api_get_arr(struct http_req *r, json_t *obj, const char *key,
 struct customer_new;
 bool api_read_customer(struct http_req *r, json_t *obj, const char *prefix,
 		       struct customer_new *out);
-/* api_cursor_json - "next_cursor" value for a page ending at id. */
-json_t *api_cursor_json(size_t n, size_t limit, int64_t last_id);
+/* api_page - reply 200 {"items": items, "next_cursor": ...} for a page of
+ * n items (reference to items stolen); the cursor is last_id when the page
+ * is full, null when it is the last. */
+void api_page(struct http_req *r, json_t *items, size_t n, size_t limit,
+	      int64_t last_id);
 
 /* ---- encoders (api_encode.c) ---- */
 json_t *api_time_json(int64_t ms);
