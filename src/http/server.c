@@ -409,6 +409,10 @@ static int cb_http(struct lws *wsi, enum lws_callback_reasons reason,
 			c->req = NULL;
 		}
 		return 0;
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* A WebSocket upgrade that named no protocol of ours lands
+		 * here: refuse it rather than talk WebSocket to the REST API. */
+		return -1;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		if (w) {
 			drain_woken(w);

@@ -78,3 +78,23 @@ class Basics(ServerTest):
         for r in (self.admin.get("/api/v1/me"), self.admin.get("/api/v1/cases"),
                   self.anon.get("/api/v1/me")):
             self.assertJSON(r)
+
+    def test_websocket_upgrade_without_our_protocol_is_refused(self):
+        import socket
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        try:
+            s.sendall(b"GET /api/v1/cases HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                      b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      b"Sec-WebSocket-Version: 13\r\n\r\n")
+            got = b""
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                got += chunk
+        except (ConnectionResetError, socket.timeout):
+            pass
+        finally:
+            s.close()
+        self.assertNotIn(b"101 Switching Protocols", got)
+        self.assertEqual(self.admin.get("/healthz").status, 200)
