@@ -9,6 +9,8 @@
 # SAN=1 builds with the sanitizers into build/asan.
 
 CC      ?= cc
+# The Debian interpreter, where scripts/deps.sh installs python3-yaml.
+PYTHON  ?= /usr/bin/python3
 PKGS    := libwebsockets jansson libsodium sqlite3
 SAN     ?= 0
 ifeq ($(SAN),1)
@@ -66,10 +68,10 @@ unit: $(UNIT_BIN)
 	@scripts/run-unit.sh $(UNIT_BIN)
 
 api: $(BUILD)/heed
-	@HEED_BIN=$(BUILD)/heed python3 tests/api/run.py
+	@HEED_BIN=$(BUILD)/heed $(PYTHON) tests/api/run.py
 
 crash: $(BUILD)/heed
-	@HEED_BIN=$(BUILD)/heed python3 tests/crash/test_crash.py
+	@HEED_BIN=$(BUILD)/heed $(PYTHON) tests/crash/test_crash.py
 
 test: unit api crash
 
