@@ -158,6 +158,15 @@ void api_fail(struct http_req *r, enum err e, const struct fail *f)
 		    f->field, f->msg, f->allowed);
 }
 
+void *api_alloc(struct http_req *r, size_t n)
+{
+	void *p = arena_zalloc(&r->arena, n);
+
+	if (!p)
+		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	return p;
+}
+
 /* ---- writes ------------------------------------------------------------ */
 
 static void job_done(struct txq_job *j)

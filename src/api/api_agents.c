@@ -101,12 +101,10 @@ static void create_hashed(struct http_req *r)
 void api_h_agent_create(struct http_req *r)
 {
 	struct api_req *q = api_req(r);
-	struct agent_job *aj = arena_zalloc(&r->arena, sizeof(*aj));
+	struct agent_job *aj = api_alloc(r, sizeof(*aj));
 
-	if (!aj) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!aj)
 		return;
-	}
 	if (!api_get_str(r, q->body, "name", "name", true, &aj->in.name) ||
 	    !api_get_str(r, q->body, "email", "email", true, &aj->in.email) ||
 	    !api_get_str(r, q->body, "role", "role", true, &aj->in.role) ||
@@ -142,13 +140,11 @@ static void patch_hashed(struct http_req *r)
 void api_h_agent_patch(struct http_req *r)
 {
 	struct api_req *q = api_req(r);
-	struct agent_job *aj = arena_zalloc(&r->arena, sizeof(*aj));
+	struct agent_job *aj = api_alloc(r, sizeof(*aj));
 	struct agent_patch *p;
 
-	if (!aj) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!aj)
 		return;
-	}
 	p = &aj->patch;
 	if (!api_param_id(r, 0, &aj->id))
 		return;

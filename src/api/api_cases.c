@@ -29,11 +29,9 @@ static bool read_facts(struct http_req *r, json_t *obj, struct case_new *in)
 
 	if (!obj)
 		return true;
-	facts = arena_zalloc(&r->arena, sizeof(*facts) * (json_object_size(obj) + 1));
-	if (!facts) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	facts = api_alloc(r, sizeof(*facts) * (json_object_size(obj) + 1));
+	if (!facts)
 		return false;
-	}
 	json_object_foreach(obj, key, v) {
 		char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 
@@ -78,13 +76,11 @@ static void resume_create(struct http_req *r)
 void api_h_case_create(struct http_req *r)
 {
 	struct api_req *q = api_req(r);
-	struct case_job *cj = arena_zalloc(&r->arena, sizeof(*cj));
+	struct case_job *cj = api_alloc(r, sizeof(*cj));
 	json_t *cust, *facts;
 
-	if (!cj) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!cj)
 		return;
-	}
 	if (!api_get_id(r, q->body, "customer_id", "customer_id", false, NULL,
 			&cj->in.customer_id) ||
 	    !api_get_obj(r, q->body, "customer", "customer", &cust) ||
@@ -184,14 +180,12 @@ static void resume_patch(struct http_req *r)
 void api_h_case_patch(struct http_req *r)
 {
 	struct api_req *q = api_req(r);
-	struct case_job *cj = arena_zalloc(&r->arena, sizeof(*cj));
+	struct case_job *cj = api_alloc(r, sizeof(*cj));
 	struct case_patch *p;
 	json_t *owner;
 
-	if (!cj) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!cj)
 		return;
-	}
 	p = &cj->patch;
 	if (!api_param_id(r, 0, &cj->id))
 		return;

@@ -30,11 +30,9 @@ static bool read_idents(struct http_req *r, json_t *arr, const char *prefix,
 	*n = 0;
 	if (!arr)
 		return true;
-	ids = arena_zalloc(&r->arena, sizeof(*ids) * (json_array_size(arr) + 1));
-	if (!ids) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	ids = api_alloc(r, sizeof(*ids) * (json_array_size(arr) + 1));
+	if (!ids)
 		return false;
-	}
 	json_array_foreach(arr, i, v) {
 		snprintf(field, sizeof(field), "%sidentifiers[%zu]", prefix, i);
 		if (!json_is_object(v)) {
@@ -101,12 +99,10 @@ static void resume_create(struct http_req *r)
 
 void api_h_customer_create(struct http_req *r)
 {
-	struct customer_job *cj = arena_zalloc(&r->arena, sizeof(*cj));
+	struct customer_job *cj = api_alloc(r, sizeof(*cj));
 
-	if (!cj) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!cj)
 		return;
-	}
 	if (!api_read_customer(r, api_req(r)->body, "", &cj->in))
 		return;
 	api_write(r, &cj->j, run_create, resume_create);
@@ -128,14 +124,12 @@ static void resume_patch(struct http_req *r)
 void api_h_customer_patch(struct http_req *r)
 {
 	struct api_req *q = api_req(r);
-	struct customer_job *cj = arena_zalloc(&r->arena, sizeof(*cj));
+	struct customer_job *cj = api_alloc(r, sizeof(*cj));
 	struct customer_patch *p;
 	json_t *arr;
 
-	if (!cj) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!cj)
 		return;
-	}
 	p = &cj->patch;
 	if (!api_param_id(r, 0, &cj->id))
 		return;

@@ -126,32 +126,43 @@ bool api_get_id(struct http_req *r, json_t *obj, const char *key,
 	return true;
 }
 
-bool api_get_obj(struct http_req *r, json_t *obj, const char *key,
-		 const char *field, json_t **out)
+/* get_typed - an optional member that, when present and not null, must
+ * pass is_type (an object, an array...). */
+static bool get_typed(struct http_req *r, json_t *obj, const char *key,
+		      const char *field, int (*is_type)(const json_t *),
+		      const char *want, json_t **out)
 {
 	json_t *v = json_object_get(obj, key);
 
 	*out = NULL;
 	if (!v || json_is_null(v))
 		return true;
-	if (!json_is_object(v))
-		return wrong_type(r, field, "an object");
+	if (!is_type(v))
+		return wrong_type(r, field, want);
 	*out = v;
 	return true;
+}
+
+static int is_object(const json_t *v)
+{
+	return json_is_object(v);
+}
+
+static int is_array(const json_t *v)
+{
+	return json_is_array(v);
+}
+
+bool api_get_obj(struct http_req *r, json_t *obj, const char *key,
+		 const char *field, json_t **out)
+{
+	return get_typed(r, obj, key, field, is_object, "an object", out);
 }
 
 bool api_get_arr(struct http_req *r, json_t *obj, const char *key,
 		 const char *field, json_t **out)
 {
-	json_t *v = json_object_get(obj, key);
-
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return true;
-	if (!json_is_array(v))
-		return wrong_type(r, field, "an array");
-	*out = v;
-	return true;
+	return get_typed(r, obj, key, field, is_array, "an array", out);
 }
 
 void api_page(struct http_req *r, json_t *items, size_t n, size_t limit,

@@ -76,12 +76,10 @@ static void login_checked(struct http_req *r)
 void api_h_session_create(struct http_req *r)
 {
 	struct api_req *q = api_req(r);
-	struct login_job *lj = arena_zalloc(&r->arena, sizeof(*lj));
+	struct login_job *lj = api_alloc(r, sizeof(*lj));
 
-	if (!lj) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!lj)
 		return;
-	}
 	if (!api_get_str(r, q->body, "email", "email", true, &lj->email) ||
 	    !api_get_str(r, q->body, "password", "password", true, &lj->password))
 		return;
@@ -110,12 +108,10 @@ static void logout_done(struct http_req *r)
 
 void api_h_session_delete(struct http_req *r)
 {
-	struct api_job *j = arena_zalloc(&r->arena, sizeof(*j));
+	struct api_job *j = api_alloc(r, sizeof(*j));
 
-	if (!j) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!j)
 		return;
-	}
 	api_write(r, j, run_logout, logout_done);
 }
 

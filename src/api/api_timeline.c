@@ -68,12 +68,10 @@ static void resume_event(struct http_req *r)
 void api_h_event_create(struct http_req *r)
 {
 	struct api_req *q = api_req(r);
-	struct timeline_job *tl = arena_zalloc(&r->arena, sizeof(*tl));
+	struct timeline_job *tl = api_alloc(r, sizeof(*tl));
 
-	if (!tl) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!tl)
 		return;
-	}
 	if (!api_param_id(r, 0, &tl->case_id) ||
 	    !api_get_str(r, q->body, "type", "type", true, &tl->type) ||
 	    !api_get_str(r, q->body, "body", "body", true, &tl->body) ||
@@ -136,14 +134,12 @@ static void resume_fact(struct http_req *r)
 void api_h_fact_put(struct http_req *r)
 {
 	struct api_req *q = api_req(r);
-	struct timeline_job *tl = arena_zalloc(&r->arena, sizeof(*tl));
+	struct timeline_job *tl = api_alloc(r, sizeof(*tl));
 	json_t *value;
 	char *text;
 
-	if (!tl) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!tl)
 		return;
-	}
 	if (!api_param_id(r, 0, &tl->case_id) ||
 	    !api_get_str(r, q->body, "source", "source", false, &tl->source))
 		return;

@@ -39,6 +39,10 @@ void api_error(struct http_req *r, enum err e, const char *reason,
 void api_fail(struct http_req *r, enum err e, const struct fail *f);
 int api_status(enum err e);
 
+/* api_alloc - n zeroed bytes in the request arena; on failure it replies
+ * 500 and returns NULL, so a handler just returns. */
+void *api_alloc(struct http_req *r, size_t n);
+
 /* ---- input (api_input.c) ---- Each returns false after replying 4xx. */
 bool api_param_id(struct http_req *r, size_t i, int64_t *out);
 bool api_query_id(struct http_req *r, const char *name, int64_t *out);
