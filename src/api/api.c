@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "domain/auth.h"
+#include "http/server.h"
 
 #define PUBLIC 0
 
@@ -39,6 +40,24 @@ static struct route routes[] = {
 	{HTTP_POST, "/api/v1/cases/{id}/events", api_h_event_create, ROLE_AGENT, 0},
 	{HTTP_GET, "/api/v1/cases/{id}/facts", api_h_facts_list, ROLE_AGENT, 0},
 	{HTTP_PUT, "/api/v1/cases/{id}/facts/{key}", api_h_fact_put, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/chat/sessions", api_h_chat_start, PUBLIC, 0},
+	{HTTP_OPTIONS, "/api/v1/chat/sessions", api_h_chat_preflight, PUBLIC, 0},
+	{HTTP_GET, "/api/v1/chat/transcript", api_h_chat_transcript, PUBLIC, 0},
+	{HTTP_OPTIONS, "/api/v1/chat/transcript", api_h_chat_preflight, PUBLIC, 0},
+	{HTTP_POST, "/api/v1/chat/transcript/email", api_h_chat_transcript_email, PUBLIC, 0},
+	{HTTP_OPTIONS, "/api/v1/chat/transcript/email", api_h_chat_preflight, PUBLIC, 0},
+	{HTTP_GET, "/api/v1/chat/stats", api_h_chat_stats, ROLE_SUPERVISOR, 0},
+	{HTTP_GET, "/api/v1/queues", api_h_queues_list, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/queues", api_h_queue_put, ROLE_ADMIN, 0},
+	{HTTP_GET, "/api/v1/sites", api_h_sites_list, ROLE_ADMIN, 0},
+	{HTTP_POST, "/api/v1/sites", api_h_site_create, ROLE_ADMIN, 0},
+	{HTTP_GET, "/api/v1/saved-replies", api_h_replies_list, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/saved-replies", api_h_reply_create, ROLE_AGENT, 0},
+	{HTTP_DELETE, "/api/v1/saved-replies/{id}", api_h_reply_delete, ROLE_AGENT, 0},
+	{HTTP_GET, "/widget.js", api_h_static_widget, PUBLIC, 0},
+	{HTTP_GET, "/console/", api_h_static_console_index, PUBLIC, 0},
+	{HTTP_GET, "/console/{file}", api_h_static_console, PUBLIC, 0},
+	{HTTP_GET, "/demo/", api_h_static_demo, PUBLIC, 0},
 	{0, NULL, NULL, 0, 0},
 };
 
@@ -408,6 +427,14 @@ enum err api_start(struct api *a, const struct api_config *cfg)
 		goto fail;
 	if ((e = pool_start(1, &a->slow)) != E_OK)
 		goto fail;
+	if ((e = bus_new(&a->bus)) != E_OK)
+		goto fail;
+	struct hub_config hc = {.db_uri = cfg->db_uri,
+				.notify_offer_ms = 5 * 60 * 1000,
+				.gone_after_ms = 3 * 60 * 1000,
+				.presence_grace_ms = 30 * 1000};
+	if ((e = hub_start(&hc, a->txq, a->bus, &a->hub)) != E_OK)
+		goto fail;
 	return E_OK;
 fail:
 	api_stop(a);
@@ -417,14 +444,23 @@ fail:
 void api_stop(struct api *a)
 {
 	pool_stop(a->slow);
-	txq_stop(a->txq);
+	txq_stop(a->txq); /* every chat job is done: the hub can go */
+	hub_stop(a->hub);
+	bus_free(a->bus);
+	a->hub = NULL;
+	a->bus = NULL;
 	store_close(a->slow_st);
 	a->slow = NULL;
 	a->txq = NULL;
 	a->slow_st = NULL;
 }
 
-void *api_worker_init(int index, void *api)
+static void wake_loop(void *hw)
+{
+	http_worker_wake(hw);
+}
+
+void *api_worker_init(int index, struct http_worker *hw, void *api)
 {
 	struct api_worker *w = calloc(1, sizeof(*w));
 
@@ -436,6 +472,12 @@ void *api_worker_init(int index, void *api)
 		free(w);
 		return NULL;
 	}
+	if (chat_worker_new(w->api->hub, w->api->bus, w->rd, wake_loop, hw,
+			    &w->chat) != E_OK) {
+		store_close(w->rd);
+		free(w);
+		return NULL;
+	}
 	return w;
 }
 
@@ -443,6 +485,19 @@ void api_worker_fini(void *p)
 {
 	struct api_worker *w = p;
 
+	chat_worker_free(w->chat);
 	store_close(w->rd);
 	free(w);
+}
+
+void api_worker_wakeup(void *p)
+{
+	struct api_worker *w = p;
+
+	chat_worker_drain(w->chat);
+}
+
+struct chat_worker *api_chat_worker(void *p)
+{
+	return ((struct api_worker *)p)->chat;
 }

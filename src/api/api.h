@@ -14,6 +14,9 @@
 #include <stdint.h>
 
 #include "base/pool.h"
+#include "chan/bus.h"
+#include "chan/chat.h"
+#include "chan/hub.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "store/txq.h"
@@ -21,6 +24,7 @@
 struct api_config {
 	const char *db_uri;
 	int64_t session_ttl_ms;
+	const char *web_dir;  /* static files: widget, console, demo page */
 };
 
 /* Shared by every worker thread. */
@@ -29,12 +33,15 @@ struct api {
 	struct txq *txq;     /* all writes */
 	struct pool *slow;   /* password hashing; one thread */
 	struct store *slow_st; /* read handle used only by that thread */
+	struct bus *bus;     /* events to the loops' sockets */
+	struct hub *hub;     /* live chat state */
 };
 
 /* Per worker thread. */
 struct api_worker {
 	struct api *api;
 	struct store *rd; /* read handle for this thread only */
+	struct chat_worker *chat;
 };
 
 /* api_start - open the write queue and the slow pool. */
@@ -42,8 +49,13 @@ enum err api_start(struct api *a, const struct api_config *cfg);
 void api_stop(struct api *a);
 
 /* api_worker_init / api_worker_fini - for http_server_config. */
-void *api_worker_init(int index, void *api);
+struct http_worker;
+void *api_worker_init(int index, struct http_worker *hw, void *api);
 void api_worker_fini(void *w);
+/* api_worker_wakeup - deliver this loop's bus mail (server wake-up hook). */
+void api_worker_wakeup(void *w);
+/* api_chat_worker - the chat state of a loop, for the socket handler. */
+struct chat_worker *api_chat_worker(void *w);
 
 /* api_dispatch - route, authenticate, authorise, run the handler. */
 void api_dispatch(struct http_req *r);

@@ -62,6 +62,7 @@ static void resume_event(struct http_req *r)
 		api_fail(r, tl->j.job.result, &tl->j.fail);
 		return;
 	}
+	hub_publish_event(api_req(r)->w->api->hub, &tl->event); /* live followers */
 	api_json(r, 201, api_event_json(&tl->event));
 }
 

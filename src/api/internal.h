@@ -119,5 +119,21 @@ void api_h_events_list(struct http_req *r);
 void api_h_event_create(struct http_req *r);
 void api_h_facts_list(struct http_req *r);
 void api_h_fact_put(struct http_req *r);
+void api_h_chat_start(struct http_req *r);
+void api_h_chat_preflight(struct http_req *r);
+void api_h_chat_transcript(struct http_req *r);
+void api_h_chat_transcript_email(struct http_req *r);
+void api_h_chat_stats(struct http_req *r);
+void api_h_queues_list(struct http_req *r);
+void api_h_queue_put(struct http_req *r);
+void api_h_sites_list(struct http_req *r);
+void api_h_site_create(struct http_req *r);
+void api_h_replies_list(struct http_req *r);
+void api_h_reply_create(struct http_req *r);
+void api_h_reply_delete(struct http_req *r);
+void api_h_static_widget(struct http_req *r);
+void api_h_static_console_index(struct http_req *r);
+void api_h_static_console(struct http_req *r);
+void api_h_static_demo(struct http_req *r);
 
 #endif

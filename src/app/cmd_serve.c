@@ -6,7 +6,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "app/app.h"
@@ -16,11 +18,39 @@
 
 #define GRACE_MS 10000
 
+/* web_dir - the UI files: $HEED_WEB_DIR, else ../web next to the binary
+ * (build/heed in a checkout), else /usr/share/heed/web. */
+static const char *web_dir(void)
+{
+	static char dir[1024];
+	const char *env = getenv("HEED_WEB_DIR");
+	char exe[900];
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(dir, sizeof(dir), "%s/../web", exe);
+			if (access(dir, R_OK) == 0)
+				return dir;
+		}
+	}
+	return "/usr/share/heed/web";
+}
+
 int cmd_serve(struct app_opts *o)
 {
 	static struct api api;
 	struct api_config acfg = {.db_uri = o->cfg.db,
-				  .session_ttl_ms = o->cfg.session_ttl_s * 1000};
+				  .session_ttl_ms = o->cfg.session_ttl_s * 1000,
+				  .web_dir = web_dir()};
 	struct http_server_config hcfg = {
 		.listen = o->cfg.listen,
 		.workers = o->cfg.workers,
@@ -29,6 +59,8 @@ int cmd_serve(struct app_opts *o)
 		.dispatch = api_dispatch,
 		.worker_init = api_worker_init,
 		.worker_fini = api_worker_fini,
+		.worker_wakeup = api_worker_wakeup,
+		.ws = chat_ws_handler(api_chat_worker),
 		.app = &api,
 	};
 	struct store *st;

@@ -14,18 +14,24 @@
 #include "base/log.h"
 #include "domain/agents.h"
 #include "domain/cases.h"
+#include "domain/chat_config.h"
 #include "domain/customers.h"
 
 #define DEMO_PASSWORD "heed-demo-pass"
 #define MIN (60 * 1000LL)
 #define HOUR (60 * MIN)
 
-struct demo_agent { const char *name, *email, *role; };
+struct demo_agent { const char *name, *email, *role, *skills; };
 
 static const struct demo_agent agents[] = {
-	{"Maya Patel", "admin@demo.heed", "admin"},
-	{"Sam Okafor", "sam@demo.heed", "supervisor"},
-	{"Lee Chen", "lee@demo.heed", "agent"},
+	{"Maya Patel", "admin@demo.heed", "admin", "billing"},
+	{"Sam Okafor", "sam@demo.heed", "supervisor", "billing"},
+	{"Lee Chen", "lee@demo.heed", "agent", ""},
+};
+
+/* Live chat: "support" is served by anyone, "billing" needs the skill. */
+static const struct { const char *name, *skills; } queues[] = {
+	{"support", ""}, {"billing", "billing"}, {"general", ""},
 };
 
 /* One step on a case timeline.  kind: 'c' customer message, 'a' agent
@@ -218,9 +224,24 @@ enum err demo_load(struct store *st)
 	for (size_t i = 0; i < 3 && !e; i++) {
 		struct agent_new in = {agents[i].name, agents[i].email, agents[i].role,
 				       DEMO_PASSWORD, NULL};
+		struct agent_patch p = {.has_skills = true, .skills = agents[i].skills};
 
 		if ((e = agents_create(st, &ar, &in, &a, &f)) == E_OK)
 			ids[i] = a.id;
+		if (!e)
+			e = agents_update(st, &ar, a.id, &p, &a, &f);
+	}
+	for (size_t i = 0; !e && i < sizeof(queues) / sizeof(queues[0]); i++) {
+		struct queue_def q;
+
+		e = queues_put(st, &ar, queues[i].name, queues[i].skills, &q, &f);
+	}
+	if (!e) {
+		struct site_in si = {"demo", "Northwind Fiber (demo)", "support",
+				     "http://127.0.0.1:8080 http://localhost:8080"};
+		struct site site;
+
+		e = sites_create(st, &ar, &si, &site, &f);
 	}
 	for (size_t i = 0; !e && i < sizeof(cases) / sizeof(cases[0]); i++)
 		e = add_case(st, &ar, &cases[i], ids, now, &f);

@@ -2,6 +2,7 @@
 #include "chan/bus.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,12 @@ struct bus_endpoint {
 	struct mail *head, *tail;
 	void (*wake)(void *arg);
 	void *wake_arg;
-	struct bus_sub *subs;         /* owner thread only */
+	/* Subscriptions by topic hash, owner thread only.  The table doubles
+	 * when it holds twice as many subscriptions as buckets, but never
+	 * while delivering (a subscriber may subscribe from its callback). */
+	struct bus_sub **buckets;
+	size_t n_buckets, n_subs;
+	bool draining;
 };
 
 struct bus {
@@ -106,25 +112,71 @@ void bus_endpoint_free(struct bus_endpoint *ep)
 		free(m);
 	}
 	pthread_mutex_destroy(&ep->mu);
+	free(ep->buckets);
 	free(ep);
+}
+
+static size_t topic_hash(const char *t)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* rehash - double the bucket table; on allocation failure keep the old
+ * one (longer chains, still correct). */
+static void rehash(struct bus_endpoint *ep)
+{
+	size_t nb = ep->n_buckets ? ep->n_buckets * 2 : 64;
+	struct bus_sub **b = calloc(nb, sizeof(*b));
+
+	if (!b)
+		return;
+	for (size_t i = 0; i < ep->n_buckets; i++) {
+		struct bus_sub *s = ep->buckets[i], *next;
+
+		for (; s; s = next) {
+			size_t k = topic_hash(s->topic) & (nb - 1);
+
+			next = s->next;
+			s->next = b[k];
+			b[k] = s;
+		}
+	}
+	free(ep->buckets);
+	ep->buckets = b;
+	ep->n_buckets = nb;
 }
 
 void bus_subscribe(struct bus_endpoint *ep, struct bus_sub *sub)
 {
+	size_t k;
+
+	if (!ep->draining && (ep->n_buckets == 0 || ep->n_subs >= 2 * ep->n_buckets))
+		rehash(ep);
+	if (ep->n_buckets == 0)
+		return; /* cannot allocate even the first table */
+	k = topic_hash(sub->topic) & (ep->n_buckets - 1);
 	sub->ep = ep;
-	sub->next = ep->subs;
-	ep->subs = sub;
+	sub->next = ep->buckets[k];
+	ep->buckets[k] = sub;
+	ep->n_subs++;
 }
 
 void bus_unsubscribe(struct bus_sub *sub)
 {
+	struct bus_endpoint *ep = sub->ep;
 	struct bus_sub **pp;
 
-	if (!sub->ep)
+	if (!ep)
 		return;
-	for (pp = &sub->ep->subs; *pp; pp = &(*pp)->next)
+	pp = &ep->buckets[topic_hash(sub->topic) & (ep->n_buckets - 1)];
+	for (; *pp; pp = &(*pp)->next)
 		if (*pp == sub) {
 			*pp = sub->next;
+			ep->n_subs--;
 			break;
 		}
 	sub->ep = NULL;
@@ -157,12 +209,19 @@ static struct bus_msg *msg_new(const char *topic, const char *data, size_t len,
 enum err bus_publish(struct bus *b, const char *topic, const char *data,
 		     size_t len, int64_t id)
 {
+	return bus_publish_from(b, topic, data, len, id, 0);
+}
+
+enum err bus_publish_from(struct bus *b, const char *topic, const char *data,
+			  size_t len, int64_t id, uint64_t origin)
+{
 	struct bus_msg *msg = msg_new(topic, data, len, id);
 	struct bus_endpoint *ep;
 	enum err e = E_OK;
 
 	if (!msg)
 		return E_NOMEM;
+	msg->origin = origin;
 	pthread_mutex_lock(&b->mu); /* the endpoint list must not change */
 	for (ep = b->endpoints; ep; ep = ep->next) {
 		struct mail *m = malloc(sizeof(*m));
@@ -195,10 +254,14 @@ size_t bus_drain(struct bus_endpoint *ep)
 	struct bus_sub *s, *snext;
 	size_t n = 0;
 
+	ep->draining = true;
 	for (m = take_mail(ep); m; m = next) {
 		next = m->next;
+		s = ep->n_buckets ? ep->buckets[topic_hash(m->msg->topic) &
+						 (ep->n_buckets - 1)]
+				  : NULL;
 		/* snext first: a subscriber may unsubscribe while delivered to. */
-		for (s = ep->subs; s; s = snext) {
+		for (; s; s = snext) {
 			snext = s->next;
 			if (strcmp(s->topic, m->msg->topic) == 0)
 				s->deliver(s, m->msg);
@@ -207,5 +270,6 @@ size_t bus_drain(struct bus_endpoint *ep)
 		free(m);
 		n++;
 	}
+	ep->draining = false;
 	return n;
 }

@@ -35,6 +35,8 @@ struct bus_msg {
 	char *data;  /* payload, NUL-terminated (JSON text for chat) */
 	size_t len;
 	int64_t id;  /* e.g. the event id, for replay; 0 if none */
+	uint64_t origin; /* who published it (e.g. a socket, to skip its own
+			  * typing frames); 0 if nobody in particular */
 	/* internal */
 	atomic_int refs;
 };
@@ -70,6 +72,10 @@ void bus_unsubscribe(struct bus_sub *sub);
  * endpoint.  Any thread.  E_NOMEM if it cannot allocate (nothing sent). */
 enum err bus_publish(struct bus *b, const char *topic, const char *data,
 		     size_t len, int64_t id);
+
+/* bus_publish_from - the same, naming the origin. */
+enum err bus_publish_from(struct bus *b, const char *topic, const char *data,
+			  size_t len, int64_t id, uint64_t origin);
 
 /* bus_drain - deliver the mail waiting at ep (owner thread); returns how
  * many messages were taken from the mailbox. */

@@ -9,6 +9,7 @@
 #include "domain/auth.h"
 #include "domain/ident.h"
 #include "domain/internal.h"
+#include "domain/routing.h"
 
 static enum err check_email(struct store *st, struct arena *ar,
 			    const char *raw, int64_t self, char **out,
@@ -79,6 +80,8 @@ enum err agents_create(struct store *st, struct arena *ar,
 	if (rc != E_OK)
 		return rc;
 	rc = check_role(in->role ? in->role : "agent", &a.role, f);
+	a.skills = "";
+	a.capacity = 3;
 	if (rc != E_OK)
 		return rc;
 	rc = password(ar, in->password, in->password_hash, &a.password_hash, f);
@@ -159,6 +162,19 @@ enum err agents_update(struct store *st, struct arena *ar, int64_t id,
 		}
 		changed |= r != a.role;
 		a.role = r;
+	}
+	if (p->has_skills) {
+		if (!routing_skills_valid(p->skills ? p->skills : ""))
+			return fail_set(f, E_UNPROC, NULL, "skills",
+					"must be up to 16 comma-separated names of a-z 0-9 _ -");
+		changed |= strcmp(a.skills ? a.skills : "", p->skills ? p->skills : "") != 0;
+		a.skills = (char *)(p->skills ? p->skills : "");
+	}
+	if (p->has_capacity) {
+		if (p->capacity < 1 || p->capacity > 20)
+			return fail_set(f, E_UNPROC, NULL, "capacity", "must be 1 to 20");
+		changed |= p->capacity != a.capacity;
+		a.capacity = p->capacity;
 	}
 	if (p->has_password) {
 		rc = password(ar, p->password, p->password_hash,

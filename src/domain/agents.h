@@ -40,6 +40,10 @@ struct agent_patch {
 	bool has_password;
 	const char *password;      /* NULL removes the password */
 	const char *password_hash; /* as in agent_new; wins over password */
+	bool has_skills;
+	const char *skills;        /* comma-separated skills (a new agent: none) */
+	bool has_capacity;
+	int capacity;              /* concurrent chats 1..20 (a new agent: 3) */
 };
 
 /* agents_create - validate and insert an agent; *out is the stored record

@@ -53,6 +53,8 @@ struct http_req {
 	const char *content_type;    /* NULL if absent */
 	const char *authorization;   /* NULL if absent */
 	const char *cookie;          /* NULL if absent */
+	const char *origin;          /* NULL if absent */
+	const char *host;            /* NULL if absent */
 	struct buf body;             /* request body, bounded by max_body */
 
 	const struct route *route;   /* matched route, NULL if none */
@@ -67,6 +69,7 @@ struct http_req {
 	struct buf resp;
 	const char *resp_type;
 	const char *set_cookie;      /* extra Set-Cookie value or NULL */
+	const char *cors_origin;     /* allow this origin (CORS), or NULL */
 
 	/* Server internals. */
 	struct http_conn *conn;      /* NULL once the client has gone */

@@ -32,6 +32,7 @@
 #include "base/log.h"
 #include "base/utf8.h"
 #include "http/metrics.h"
+#include "http/internal.h"
 #include "http/router.h"
 
 #define MAX_WORKERS 16
@@ -223,6 +224,8 @@ static int read_request(struct lws *wsi, struct http_req *r, const char *uri,
 	r->content_type = hdr_dup(wsi, &r->arena, WSI_TOKEN_HTTP_CONTENT_TYPE);
 	r->authorization = hdr_dup(wsi, &r->arena, WSI_TOKEN_HTTP_AUTHORIZATION);
 	r->cookie = hdr_dup(wsi, &r->arena, WSI_TOKEN_HTTP_COOKIE);
+	r->origin = hdr_dup(wsi, &r->arena, WSI_TOKEN_ORIGIN);
+	r->host = hdr_dup(wsi, &r->arena, WSI_TOKEN_HOST);
 	return 0;
 }
 
@@ -233,6 +236,33 @@ static void log_request(struct http_req *r, int64_t dur_us)
 	if (cfg.log_requests)
 		log_info(r->id, "%s %s %d %.3fms", router_method_name(r->method),
 			 r->path ? r->path : "-", r->status, (double)dur_us / 1000.0);
+}
+
+/* add_cors - the CORS headers of a reply the app allowed cross-origin. */
+static int add_cors(struct lws *wsi, struct http_req *r, unsigned char **p,
+		    unsigned char *end)
+{
+	static const char methods[] = "GET, POST, OPTIONS";
+	static const char headers[] = "authorization, content-type";
+
+	if (!r->cors_origin)
+		return 0;
+	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-origin:",
+					(const unsigned char *)r->cors_origin,
+					(int)strlen(r->cors_origin), p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"vary:",
+					(const unsigned char *)"Origin", 6, p, end))
+		return 1;
+	if (r->method != HTTP_OPTIONS)
+		return 0;
+	return lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-methods:",
+					   (const unsigned char *)methods,
+					   (int)sizeof(methods) - 1, p, end) ||
+	       lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-allow-headers:",
+					   (const unsigned char *)headers,
+					   (int)sizeof(headers) - 1, p, end) ||
+	       lws_add_http_header_by_name(wsi, (const unsigned char *)"access-control-max-age:",
+					   (const unsigned char *)"600", 3, p, end);
 }
 
 /* write_reply - send r's response on wsi and finish the transaction.
@@ -260,6 +290,7 @@ static int write_reply(struct lws *wsi, struct http_conn *c, struct http_req *r)
 	     lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_SET_COOKIE,
 					  (const unsigned char *)r->set_cookie,
 					  (int)strlen(r->set_cookie), &p, end)) ||
+	    add_cors(wsi, r, &p, end) ||
 	    lws_finalize_http_header(wsi, &p, end)) {
 		rc = -1;
 		goto out;
@@ -416,6 +447,8 @@ static int cb_http(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		if (w) {
 			drain_woken(w);
+			if (cfg.worker_wakeup && w->data)
+				cfg.worker_wakeup(w->data);
 			check_stop(w);
 		}
 		return 0;
@@ -455,11 +488,23 @@ static int cb_listen(struct lws *wsi, enum lws_callback_reasons reason,
 	return 0;
 }
 
-static const struct lws_protocols protocols[] = {
+/* The WebSocket protocol, when the app has one, is filled in at start. */
+static struct lws_protocols protocols[] = {
 	{"http", cb_http, sizeof(struct http_conn), 0, 0, NULL, 0},
 	{"heed-listen", cb_listen, 0, 0, 0, NULL, 0},
+	{NULL, NULL, 0, 0, 0, NULL, 0},
 	{NULL, NULL, 0, 0, 0, NULL, 0}
 };
+
+void *http__worker_data(struct http_worker *w)
+{
+	return w->data;
+}
+
+void http_worker_wake(struct http_worker *w)
+{
+	lws_cancel_service(w->ctx);
+}
 
 /* ---- workers ----------------------------------------------------------- */
 
@@ -608,7 +653,7 @@ static enum err worker_create(struct http_worker *w, int index)
 	w->vh = lws_get_vhost_by_name(w->ctx, "default");
 	if (!w->vh)
 		return E_IO;
-	w->data = cfg.worker_init ? cfg.worker_init(index, cfg.app) : NULL;
+	w->data = cfg.worker_init ? cfg.worker_init(index, w, cfg.app) : NULL;
 	if (cfg.worker_init && !w->data)
 		return E_IO;
 	return E_OK;
@@ -623,6 +668,12 @@ enum err http_server_start(const struct http_server_config *c, int *port_out)
 								  : cfg.workers;
 	boot_id = (unsigned long)(clock_now_ms() / 1000) & 0xffffff;
 	lws_set_log_level(LLL_ERR, NULL);
+	if (cfg.ws) {
+		ws__configure(cfg.ws);
+		protocols[2] = (struct lws_protocols){
+			cfg.ws->protocol, ws__callback, ws__session_size(), 4096,
+			0, NULL, 0};
+	}
 	if ((e = bind_all(port_out)) != E_OK)
 		return e;
 	for (int i = 0; i < n_workers; i++) {

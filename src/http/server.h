@@ -16,6 +16,9 @@
 
 #include "base/err.h"
 #include "http/http.h"
+#include "http/ws.h"
+
+struct http_worker;
 
 struct http_server_config {
 	const char *listen;     /* "HOST:PORT"; port 0 picks a free one */
@@ -23,14 +26,20 @@ struct http_server_config {
 	size_t max_body;        /* request body limit in bytes */
 	bool log_requests;      /* one log line per request */
 	http_handler dispatch;  /* runs every request on its loop thread */
-	void *(*worker_init)(int index, void *app);  /* per-thread data */
+	/* per-thread data, made on the new loop (w can be woken from then on) */
+	void *(*worker_init)(int index, struct http_worker *w, void *app);
 	void (*worker_fini)(void *data);
+	/* worker_wakeup - runs on the loop after every http_worker_wake() */
+	void (*worker_wakeup)(void *data);
+	const struct ws_handler *ws; /* WebSocket protocol, or NULL */
 	void *app;
 };
 
 /* http_server_start - bind, start the workers; returns when serving.
  * *port_out gets the bound port. */
 enum err http_server_start(const struct http_server_config *cfg, int *port_out);
+/* http_worker_wake - thread-safe: make w's loop run worker_wakeup soon. */
+void http_worker_wake(struct http_worker *w);
 /* http_server_stop - stop accepting, let in-flight requests finish (at
  * most grace_ms), then stop the workers.  Call from one thread, once. */
 void http_server_stop(int grace_ms);

@@ -5,7 +5,8 @@
  * transactions, statement cache, error mapping, the ops table),
  * store_sqlite_schema.c (migrations), store_sqlite_agents.c (agents,
  * tokens), store_sqlite_customers.c (customers, identifiers, search),
- * store_sqlite_cases.c (cases) and store_sqlite_timeline.c (events, facts).
+ * store_sqlite_cases.c (cases), store_sqlite_timeline.c (events, facts) and
+ * store_sqlite_chat.c (queues, sites, contacts, saved replies, outbox).
  *
  * Statements: each handle caches its prepared statements in an array indexed
  * by enum sq_stmt, prepared on first use and reset after each use.  The SQL
@@ -79,6 +80,25 @@ enum sq_stmt {
 	SQ_FACT_INSERT,
 	SQ_FACT_CURRENT,
 	SQ_FACT_HISTORY,
+
+	SQ_QUEUE_PUT,
+	SQ_QUEUE_LIST,
+	SQ_SITE_INSERT,
+	SQ_SITE_UPDATE,
+	SQ_SITE_GET,
+	SQ_SITE_BY_KEY,
+	SQ_SITE_LIST,
+	SQ_CONTACT_INSERT,
+	SQ_CONTACT_UPDATE,
+	SQ_CONTACT_GET,
+	SQ_CONTACT_BY_TOKEN,
+	SQ_CONTACT_LIVE,
+	SQ_CONTACT_ENDED,
+	SQ_REPLY_INSERT,
+	SQ_REPLY_GET,
+	SQ_REPLY_DELETE,
+	SQ_REPLY_LIST,
+	SQ_OUTBOX_INSERT,
 
 	SQ__COUNT
 };
@@ -187,6 +207,26 @@ enum err sq__event_list(struct store *st, struct arena *ar, int64_t case_id,
 enum err sq__fact_insert(struct store *st, struct fact *f);
 enum err sq__fact_list(struct store *st, struct arena *ar, int64_t case_id,
 		       bool current_only, struct fact_list *out);
+
+/* store_sqlite_chat.c */
+enum err sq__queue_put(struct store *st, const struct queue_def *q);
+enum err sq__queue_list(struct store *st, struct arena *ar, struct queue_list *out);
+enum err sq__site_insert(struct store *st, struct site *s);
+enum err sq__site_update(struct store *st, const struct site *s);
+enum err sq__site_get(struct store *st, struct arena *ar, int64_t id, struct site *out);
+enum err sq__site_by_key(struct store *st, struct arena *ar, const char *key, struct site *out);
+enum err sq__site_list(struct store *st, struct arena *ar, struct site_list *out);
+enum err sq__contact_insert(struct store *st, struct contact *c);
+enum err sq__contact_update(struct store *st, const struct contact *c);
+enum err sq__contact_get(struct store *st, struct arena *ar, int64_t id, struct contact *out);
+enum err sq__contact_by_token(struct store *st, struct arena *ar, const unsigned char hash[32], struct contact *out);
+enum err sq__contact_list_live(struct store *st, struct arena *ar, struct contact_list *out);
+enum err sq__contact_list_ended(struct store *st, struct arena *ar, int64_t since_ms, size_t limit, struct contact_list *out);
+enum err sq__reply_insert(struct store *st, struct saved_reply *r);
+enum err sq__reply_get(struct store *st, struct arena *ar, int64_t id, struct saved_reply *out);
+enum err sq__reply_delete(struct store *st, int64_t id);
+enum err sq__reply_list(struct store *st, struct arena *ar, int64_t owner_id, struct reply_list *out);
+enum err sq__outbox_insert(struct store *st, struct outbox_msg *m);
 
 /* --- SQL text of the composed statements, exposed for the plan tests ---- */
 

@@ -22,6 +22,8 @@ struct agent {
 	char *email;         /* lower-cased */
 	enum role role;
 	char *password_hash; /* argon2id string from libsodium, NULL if none */
+	char *skills;        /* comma-separated skill names, "" if none */
+	int capacity;        /* concurrent chats, >= 1 */
 	int64_t created_at;
 	int64_t updated_at;
 };
@@ -112,6 +114,89 @@ struct fact {
 	enum author_kind by_kind;
 	int64_t by_id;
 	int64_t created_at;
+};
+
+/* A queue of work and the skills an agent needs to serve it. */
+struct queue_def {
+	char *name;
+	char *skills;        /* comma-separated; "" means anyone */
+	int64_t created_at;
+};
+
+/* A web site that embeds the chat widget. */
+struct site {
+	int64_t id;
+	char *key;           /* public name in data-site, e.g. "demo" */
+	char *name;
+	char *queue;         /* default queue */
+	char *origins;       /* space-separated allowed origins */
+	char *secret;        /* hex key for signed identities */
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+enum contact_state {
+	CONTACT_QUEUED = 1,
+	CONTACT_ACTIVE,
+	CONTACT_ON_HOLD,
+	CONTACT_ENDED,
+	CONTACT_ABANDONED
+};
+
+/* One customer conversation on one channel, belonging to one case.  The
+ * estimate fields keep the first wait announced to the customer, and
+ * wait_ms the wait they actually had, so estimates can be audited. */
+struct contact {
+	int64_t id;
+	int64_t case_id;
+	int64_t customer_id;
+	int64_t site_id;         /* 0: none */
+	char *channel;           /* "chat" */
+	char *queue;
+	enum case_priority priority;
+	enum contact_state state;
+	int64_t agent_id;        /* 0: none */
+	unsigned char token_hash[32]; /* BLAKE2b-256 of the visitor token */
+	char *verified_method;   /* NULL: not verified */
+	int64_t verified_at;
+	char *notify_email;      /* "email me when an agent replies", or NULL */
+	int64_t queued_at;       /* place in line; kept across transfers */
+	int64_t assigned_at;
+	int64_t ended_at;
+	int64_t est_ms;          /* first estimate announced: expected wait */
+	int64_t est_low_ms;      /* ... and its range; -1: none announced */
+	int64_t est_high_ms;
+	int64_t wait_ms;         /* actual wait until an agent; -1: unknown */
+	int64_t hold_ms;         /* total time on hold */
+	char *handoff_note;      /* the last transfer's note, or NULL */
+	int64_t handoff_from;    /* agent who wrote it */
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* A canned reply: personal (owner_id set) or shared (owner_id 0). */
+struct saved_reply {
+	int64_t id;
+	int64_t owner_id;
+	char *title;
+	char *body;
+	int64_t created_at;
+};
+
+enum outbox_state { OUTBOX_PENDING = 1, OUTBOX_SENT, OUTBOX_FAILED };
+
+/* An email to send, written in the transaction of what caused it. */
+struct outbox_msg {
+	int64_t id;
+	int64_t case_id;         /* 0: none */
+	char *kind;              /* "transcript", "agent_replied" */
+	char *to_addr;
+	char *subject;
+	char *body;
+	enum outbox_state state;
+	int attempts;
+	int64_t created_at;
+	int64_t sent_at;
 };
 
 #endif

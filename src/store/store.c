@@ -284,3 +284,129 @@ enum err store_read_end(struct store *st)
 {
 	return counted(st->ops->read_end(st));
 }
+
+enum err store_queue_put(struct store *st, const struct queue_def *q)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->queue_put(st, q));
+}
+
+enum err store_queue_list(struct store *st, struct arena *ar, struct queue_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->queue_list(st, ar, out));
+}
+
+enum err store_site_insert(struct store *st, struct site *s)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->site_insert(st, s));
+}
+
+enum err store_site_update(struct store *st, const struct site *s)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->site_update(st, s));
+}
+
+enum err store_site_get(struct store *st, struct arena *ar, int64_t id, struct site *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->site_get(st, ar, id, out));
+}
+
+enum err store_site_by_key(struct store *st, struct arena *ar, const char *key, struct site *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->site_by_key(st, ar, key, out));
+}
+
+enum err store_site_list(struct store *st, struct arena *ar, struct site_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->site_list(st, ar, out));
+}
+
+enum err store_contact_insert(struct store *st, struct contact *c)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->contact_insert(st, c));
+}
+
+enum err store_contact_update(struct store *st, const struct contact *c)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->contact_update(st, c));
+}
+
+enum err store_contact_get(struct store *st, struct arena *ar, int64_t id, struct contact *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->contact_get(st, ar, id, out));
+}
+
+enum err store_contact_by_token(struct store *st, struct arena *ar, const unsigned char hash[32], struct contact *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->contact_by_token(st, ar, hash, out));
+}
+
+enum err store_contact_list_live(struct store *st, struct arena *ar, struct contact_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->contact_list_live(st, ar, out));
+}
+
+enum err store_contact_list_ended(struct store *st, struct arena *ar, int64_t since_ms, size_t limit, struct contact_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->contact_list_ended(st, ar, since_ms, limit, out));
+}
+
+enum err store_reply_insert(struct store *st, struct saved_reply *r)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->reply_insert(st, r));
+}
+
+enum err store_reply_get(struct store *st, struct arena *ar, int64_t id, struct saved_reply *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->reply_get(st, ar, id, out));
+}
+
+enum err store_reply_delete(struct store *st, int64_t id)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->reply_delete(st, id));
+}
+
+enum err store_reply_list(struct store *st, struct arena *ar, int64_t owner_id, struct reply_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->reply_list(st, ar, owner_id, out));
+}
+
+enum err store_outbox_insert(struct store *st, struct outbox_msg *m)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->outbox_insert(st, m));
+}

@@ -35,6 +35,10 @@ struct customer_list { struct customer *items; size_t n; };
 struct case_list { struct case_ *items; size_t n; };
 struct event_list { struct event *items; size_t n; };
 struct fact_list { struct fact *items; size_t n; };
+struct queue_list { struct queue_def *items; size_t n; };
+struct site_list { struct site *items; size_t n; };
+struct contact_list { struct contact *items; size_t n; };
+struct reply_list { struct saved_reply *items; size_t n; };
 
 /* Filters for the case list.  Zero/NULL fields do not filter, except
  * limit: a limit of 0 returns no rows (callers bound it).  Results are
@@ -125,6 +129,47 @@ struct store_ops {
 	 * history (oldest first) of a case. */
 	enum err (*fact_list)(struct store *st, struct arena *ar, int64_t case_id,
 			      bool current_only, struct fact_list *out);
+
+	/* queue_put inserts or replaces the queue of that name. */
+	enum err (*queue_put)(struct store *st, const struct queue_def *q);
+	enum err (*queue_list)(struct store *st, struct arena *ar,
+			       struct queue_list *out);
+
+	enum err (*site_insert)(struct store *st, struct site *s);
+	enum err (*site_update)(struct store *st, const struct site *s);
+	enum err (*site_get)(struct store *st, struct arena *ar, int64_t id,
+			     struct site *out);
+	enum err (*site_by_key)(struct store *st, struct arena *ar,
+				const char *key, struct site *out);
+	enum err (*site_list)(struct store *st, struct arena *ar,
+			      struct site_list *out);
+
+	enum err (*contact_insert)(struct store *st, struct contact *c);
+	enum err (*contact_update)(struct store *st, const struct contact *c);
+	enum err (*contact_get)(struct store *st, struct arena *ar, int64_t id,
+				struct contact *out);
+	enum err (*contact_by_token)(struct store *st, struct arena *ar,
+				     const unsigned char hash[32],
+				     struct contact *out);
+	/* contact_list_live - every contact not yet ended, oldest first. */
+	enum err (*contact_list_live)(struct store *st, struct arena *ar,
+				      struct contact_list *out);
+	/* contact_list_ended - contacts ended at or after since_ms, newest
+	 * first, at most limit. */
+	enum err (*contact_list_ended)(struct store *st, struct arena *ar,
+				       int64_t since_ms, size_t limit,
+				       struct contact_list *out);
+
+	enum err (*reply_insert)(struct store *st, struct saved_reply *r);
+	enum err (*reply_get)(struct store *st, struct arena *ar, int64_t id,
+			      struct saved_reply *out);
+	enum err (*reply_delete)(struct store *st, int64_t id);
+	/* reply_list - the shared replies and those owned by owner_id, by
+	 * title. */
+	enum err (*reply_list)(struct store *st, struct arena *ar,
+			       int64_t owner_id, struct reply_list *out);
+
+	enum err (*outbox_insert)(struct store *st, struct outbox_msg *m);
 };
 
 /* Every backend handle starts with this. */
@@ -190,6 +235,37 @@ enum err store_event_list(struct store *st, struct arena *ar, int64_t case_id,
 enum err store_fact_insert(struct store *st, struct fact *f);
 enum err store_fact_list(struct store *st, struct arena *ar, int64_t case_id,
 			 bool current_only, struct fact_list *out);
+
+enum err store_queue_put(struct store *st, const struct queue_def *q);
+enum err store_queue_list(struct store *st, struct arena *ar,
+			  struct queue_list *out);
+enum err store_site_insert(struct store *st, struct site *s);
+enum err store_site_update(struct store *st, const struct site *s);
+enum err store_site_get(struct store *st, struct arena *ar, int64_t id,
+			struct site *out);
+enum err store_site_by_key(struct store *st, struct arena *ar, const char *key,
+			   struct site *out);
+enum err store_site_list(struct store *st, struct arena *ar,
+			 struct site_list *out);
+enum err store_contact_insert(struct store *st, struct contact *c);
+enum err store_contact_update(struct store *st, const struct contact *c);
+enum err store_contact_get(struct store *st, struct arena *ar, int64_t id,
+			   struct contact *out);
+enum err store_contact_by_token(struct store *st, struct arena *ar,
+				const unsigned char hash[32],
+				struct contact *out);
+enum err store_contact_list_live(struct store *st, struct arena *ar,
+				 struct contact_list *out);
+enum err store_contact_list_ended(struct store *st, struct arena *ar,
+				  int64_t since_ms, size_t limit,
+				  struct contact_list *out);
+enum err store_reply_insert(struct store *st, struct saved_reply *r);
+enum err store_reply_get(struct store *st, struct arena *ar, int64_t id,
+			 struct saved_reply *out);
+enum err store_reply_delete(struct store *st, int64_t id);
+enum err store_reply_list(struct store *st, struct arena *ar, int64_t owner_id,
+			  struct reply_list *out);
+enum err store_outbox_insert(struct store *st, struct outbox_msg *m);
 
 /* store_errors - backend errors (E_IO) seen by the wrappers, for /metrics. */
 uint64_t store_errors(void);

@@ -12,7 +12,11 @@
 
 #include "base/log.h"
 
-#define AGENT_COLS "id, name, email, role, password_hash, created_at, updated_at"
+#define AGENT_COLS \
+	"id, name, email, role, password_hash, created_at, updated_at, skills," \
+	" capacity"
+/* A new agent serves up to this many chats at once unless told otherwise. */
+#define DEFAULT_CAPACITY 3
 #define TOKEN_COLS "id, agent_id, kind, hash, created_at, expires_at, revoked_at"
 
 /* read_agent - an sq_read_fn for AGENT_COLS. */
@@ -25,7 +29,10 @@ static enum err read_agent(struct arena *ar, sqlite3_stmt *s, void *item)
 	a->role = (enum role)sqlite3_column_int(s, 3);
 	a->created_at = sqlite3_column_int64(s, 5);
 	a->updated_at = sqlite3_column_int64(s, 6);
+	a->capacity = sqlite3_column_int(s, 8);
 	e = sq__col_text(ar, s, 1, &a->name);
+	if (e == E_OK)
+		e = sq__col_text(ar, s, 7, &a->skills);
 	if (e == E_OK)
 		e = sq__col_text(ar, s, 2, &a->email);
 	if (e == E_OK)
@@ -42,7 +49,8 @@ enum err sq__agent_insert(struct store *base, struct agent *a)
 
 	e = sq__stmt(st, SQ_AGENT_INSERT,
 		     "INSERT INTO agents (name, email, role, password_hash,"
-		     " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		     " created_at, updated_at, skills, capacity)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 		     &s);
 	if (e != E_OK)
 		goto out;
@@ -52,6 +60,8 @@ enum err sq__agent_insert(struct store *base, struct agent *a)
 	sq__bind_text(s, 4, a->password_hash, &rc);
 	sq__bind_i64(s, 5, a->created_at, &rc);
 	sq__bind_i64(s, 6, a->updated_at, &rc);
+	sq__bind_text(s, 7, a->skills ? a->skills : "", &rc);
+	sq__bind_i64(s, 8, a->capacity > 0 ? a->capacity : DEFAULT_CAPACITY, &rc);
 	e = sq__run(st, s, rc, "agent_insert");
 	if (e == E_OK)
 		a->id = sqlite3_last_insert_rowid(st->db);
@@ -70,7 +80,8 @@ enum err sq__agent_update(struct store *base, const struct agent *a)
 
 	e = sq__stmt(st, SQ_AGENT_UPDATE,
 		     "UPDATE agents SET name = ?2, email = ?3, role = ?4,"
-		     " password_hash = ?5, updated_at = ?6 WHERE id = ?1",
+		     " password_hash = ?5, updated_at = ?6, skills = ?7,"
+		     " capacity = ?8 WHERE id = ?1",
 		     &s);
 	if (e != E_OK)
 		goto out;
@@ -80,6 +91,8 @@ enum err sq__agent_update(struct store *base, const struct agent *a)
 	sq__bind_i64(s, 4, a->role, &rc);
 	sq__bind_text(s, 5, a->password_hash, &rc);
 	sq__bind_i64(s, 6, a->updated_at, &rc);
+	sq__bind_text(s, 7, a->skills ? a->skills : "", &rc);
+	sq__bind_i64(s, 8, a->capacity > 0 ? a->capacity : DEFAULT_CAPACITY, &rc);
 	e = sq__run(st, s, rc, "agent_update");
 	if (e == E_OK && sqlite3_changes(st->db) == 0)
 		e = E_NOTFOUND;

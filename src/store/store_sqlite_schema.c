@@ -129,9 +129,92 @@ static const char migration_2[] =
 	"CREATE INDEX cases_owner_status ON cases(owner_id, status, id);"
 	"PRAGMA user_version = 2;";
 
+/* Live chat: queues with skills, agents' skills and capacity, the sites
+ * that embed the widget, contacts (one conversation each, with the wait
+ * announced and the wait had), saved replies and the email outbox.
+ * contacts_live serves the hub's reload of everything not yet ended;
+ * contacts_ended the estimate audit (newest ended first). */
+static const char migration_3[] =
+	"ALTER TABLE agents ADD COLUMN skills TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE agents ADD COLUMN capacity INTEGER NOT NULL DEFAULT 3;"
+
+	"CREATE TABLE queues ("
+	"  name TEXT PRIMARY KEY,"
+	"  skills TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+
+	"CREATE TABLE sites ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  queue TEXT NOT NULL,"
+	"  origins TEXT NOT NULL,"
+	"  secret TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+
+	"CREATE TABLE contacts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  site_id INTEGER REFERENCES sites(id),"
+	"  channel TEXT NOT NULL,"
+	"  queue TEXT NOT NULL,"
+	"  priority INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  agent_id INTEGER REFERENCES agents(id),"
+	"  token_hash BLOB UNIQUE,"
+	"  verified_method TEXT,"
+	"  verified_at INTEGER,"
+	"  notify_email TEXT,"
+	"  queued_at INTEGER NOT NULL,"
+	"  assigned_at INTEGER,"
+	"  ended_at INTEGER,"
+	"  est_ms INTEGER NOT NULL,"
+	"  est_low_ms INTEGER NOT NULL,"
+	"  est_high_ms INTEGER NOT NULL,"
+	"  wait_ms INTEGER NOT NULL,"
+	"  hold_ms INTEGER NOT NULL,"
+	"  handoff_note TEXT,"
+	"  handoff_from INTEGER REFERENCES agents(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX contacts_live ON contacts(state, id);"
+	"CREATE INDEX contacts_case ON contacts(case_id, id);"
+	"CREATE INDEX contacts_ended ON contacts(ended_at) WHERE ended_at IS NOT NULL;"
+
+	"CREATE TABLE saved_replies ("
+	"  id INTEGER PRIMARY KEY,"
+	"  owner_id INTEGER REFERENCES agents(id),"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX saved_replies_owner ON saved_replies(owner_id, id);"
+
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  kind TEXT NOT NULL,"
+	"  to_addr TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER"
+	") STRICT;"
+	"CREATE INDEX outbox_state ON outbox(state, id);"
+
+	"PRAGMA user_version = 3;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -30,7 +30,7 @@
 
 #define OK(x) assert_int_equal((x), E_OK)
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 struct fx {
 	char path[64];
@@ -217,7 +217,12 @@ static void test_migrate_upgrades(void **state)
 	mk_customer(fx->st, "Alice");
 	store_close(fx->st);
 	db = raw_open(fx->path);
-	assert_int_equal(sqlite3_exec(db, "DROP INDEX cases_queue_status;"
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE outbox; DROP TABLE saved_replies;"
+				      "DROP TABLE contacts; DROP TABLE sites;"
+				      "DROP TABLE queues;"
+				      "ALTER TABLE agents DROP COLUMN skills;"
+				      "ALTER TABLE agents DROP COLUMN capacity;"
+				      "DROP INDEX cases_queue_status;"
 				      "DROP INDEX cases_owner_status;"
 				      "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
@@ -230,6 +235,9 @@ static void test_migrate_upgrades(void **state)
 				 " WHERE name LIKE 'cases_%_status'"),
 			 2);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM customers"),
+			 1);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM sqlite_schema"
+				 " WHERE name = 'contacts'"),
 			 1);
 }
 
