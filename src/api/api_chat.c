@@ -42,14 +42,11 @@ static void resume_start(struct http_req *r)
 {
 	struct start_job *s = api_job_of(r);
 	struct hub *hub = api_req(r)->w->api->hub;
-	json_t *tried;
 
 	if (s->j.job.result) {
 		api_fail(r, s->j.job.result, &s->j.fail);
 		return;
 	}
-	tried = NULL;
-	(void)tried;
 	if (hub_add(hub, &s->contact, s->in.subject, s->in.tried,
 		    s->customer.name) != E_OK) {
 		api_error(r, E_NOMEM, NULL, NULL, "the chat was stored but cannot be served");

@@ -13,13 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "base/arena.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "domain/auth.h"
 #include "domain/cases.h"
+#include "domain/chat_config.h"
 
 #define MAX_FOLLOW 32
 #define HELLO_SECS 10
@@ -36,6 +36,7 @@ struct chat_worker {
 };
 
 struct follow {
+	struct chat_conn *c;
 	int64_t case_id;
 	int64_t last_id;       /* highest event id sent */
 	char t_pub[40], t_agents[40];
@@ -132,13 +133,10 @@ static void deliver_plain(struct bus_sub *s, const struct bus_msg *m)
 
 static void deliver_case(struct bus_sub *s, const struct bus_msg *m)
 {
-	struct follow *fw = NULL;
-	struct chat_conn *c = s->user;
+	struct follow *fw = s->user;
+	struct chat_conn *c = fw->c;
 
-	for (size_t i = 0; i < MAX_FOLLOW; i++)
-		if (&c->follow[i].s_pub == s || &c->follow[i].s_agents == s)
-			fw = &c->follow[i];
-	if (!fw || (m->origin && m->origin == c->who.conn))
+	if (m->origin && m->origin == c->who.conn)
 		return;
 	if (m->id > 0) {
 		if (m->id <= fw->last_id)
@@ -148,12 +146,13 @@ static void deliver_case(struct bus_sub *s, const struct bus_msg *m)
 	ws_send(c->ws, m->data, m->len);
 }
 
+/* sub - subscribe s to topic; user is what fn gets back in s->user. */
 static void sub(struct chat_conn *c, struct bus_sub *s, const char *topic,
-		bus_deliver_fn fn)
+		bus_deliver_fn fn, void *user)
 {
 	s->topic = topic;
 	s->deliver = fn;
-	s->user = c;
+	s->user = user;
 	bus_subscribe(c->w->ep, s);
 }
 
@@ -221,45 +220,31 @@ static struct follow *follow_start(struct chat_conn *c, int64_t case_id,
 	if (!fw)
 		return NULL;
 	memset(fw, 0, sizeof(*fw));
+	fw->c = c;
 	fw->used = true;
 	fw->case_id = case_id;
 	fw->last_id = last_id > 0 ? last_id : 0;
 	snprintf(fw->t_pub, sizeof(fw->t_pub), "case:%lld", (long long)case_id);
 	snprintf(fw->t_agents, sizeof(fw->t_agents), "case:%lld:agents",
 		 (long long)case_id);
-	sub(c, &fw->s_pub, fw->t_pub, deliver_case);
+	sub(c, &fw->s_pub, fw->t_pub, deliver_case, fw);
 	if (c->role == ROLE_AGT)
-		sub(c, &fw->s_agents, fw->t_agents, deliver_case);
+		sub(c, &fw->s_agents, fw->t_agents, deliver_case, fw);
 	return fw;
 }
 
 /* ---- hello ------------------------------------------------------------- */
 
 /* origin_ok - a browser socket for a contact of a site must come from one
- * of the site's origins or from heed's own. */
+ * of the site's origins or from heed's own (sites_origin_ok). */
 static bool origin_ok(struct chat_conn *c, struct arena *ar, int64_t site_id)
 {
-	const char *o = ws_origin(c->ws), *host = ws_host(c->ws), *p;
 	struct site s;
-	size_t n;
 
-	if (!o || !site_id)
+	if (!ws_origin(c->ws) || !site_id)
 		return true; /* not a browser, or no site rules */
-	p = strstr(o, "://");
-	if (p && host && strcasecmp(p + 3, host) == 0)
-		return true;
-	if (store_site_get(c->w->rd, ar, site_id, &s) != E_OK)
-		return false;
-	n = strlen(o);
-	for (p = s.origins; p && *p;) {
-		const char *end = strchr(p, ' ');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && strncasecmp(p, o, n) == 0)
-			return true;
-		p = end ? end + 1 : NULL;
-	}
-	return false;
+	return store_site_get(c->w->rd, ar, site_id, &s) == E_OK &&
+	       sites_origin_ok(&s, ws_origin(c->ws), ws_host(c->ws));
 }
 
 static const char *cookie_token(const char *cookie, char *buf, size_t n)
@@ -304,7 +289,7 @@ static bool hello_customer(struct chat_conn *c, struct arena *ar,
 	c->who.kind = AUTHOR_CUSTOMER;
 	c->who.contact_id = ct.id;
 	snprintf(c->t_own, sizeof(c->t_own), "contact:%lld", (long long)ct.id);
-	sub(c, &c->s_own, c->t_own, deliver_plain);
+	sub(c, &c->s_own, c->t_own, deliver_plain, c);
 	fw = follow_start(c, ct.case_id, 0);
 	hub_customer_attach(c->w->hub, ct.id, true);
 	welcome = json_pack("{s:s, s:s, s:o, s:{s:I, s:s, s:s}}", "type", "welcome",
@@ -336,8 +321,8 @@ static bool hello_agent(struct chat_conn *c, struct arena *ar, const char *token
 	c->who.agent_id = a.id;
 	c->who.role = a.role;
 	snprintf(c->t_own, sizeof(c->t_own), "agent:%lld", (long long)a.id);
-	sub(c, &c->s_own, c->t_own, deliver_plain);
-	sub(c, &c->s_agents, "agents", deliver_plain);
+	sub(c, &c->s_own, c->t_own, deliver_plain, c);
+	sub(c, &c->s_agents, "agents", deliver_plain, c);
 	send_json(c, welcome);
 	q = hub_queue_frame(c->w->hub);
 	if (q)
@@ -625,7 +610,7 @@ static void *on_open(struct ws_conn *ws, void *worker_data)
 	c->refill_at = clock_mono_ms();
 	snprintf(c->t_conn, sizeof(c->t_conn), "conn:%llu",
 		 (unsigned long long)c->who.conn);
-	sub(c, &c->s_conn, c->t_conn, deliver_plain);
+	sub(c, &c->s_conn, c->t_conn, deliver_plain, c);
 	ws_deadline(ws, HELLO_SECS);
 	return c;
 }

@@ -422,10 +422,11 @@ static void agent_load_locked(struct hub *h, int64_t agent_id, int delta,
 }
 
 /* after_step_locked - bookkeeping common to every step that changed l:
- * agent loads, the estimate model, removal of finished contacts. */
+ * agent loads, the estimate model, telling both sides (assigned: the
+ * contact was just given to its agent), removal of finished contacts. */
 static void after_step_locked(struct hub *h, struct chat_live *l,
 			      enum contact_state was, int64_t was_agent,
-			      int64_t now)
+			      bool assigned, int64_t now)
 {
 	bool live = l->c.state == CONTACT_QUEUED || l->c.state == CONTACT_ACTIVE ||
 		    l->c.state == CONTACT_ON_HOLD;
@@ -446,7 +447,7 @@ static void after_step_locked(struct hub *h, struct chat_live *l,
 	}
 	if (l->c.state == CONTACT_ENDED && l->c.assigned_at)
 		est_handled(&h->est, now - l->c.assigned_at);
-	publish_contact_locked(h, l, was_agent, false);
+	publish_contact_locked(h, l, was_agent, assigned);
 	if (!live)
 		live_remove_locked(h, l);
 	h->queue_dirty = true;
@@ -512,8 +513,7 @@ static void assign_locked(struct hub *h, struct chat_live *l,
 		return;
 	}
 	job_submit_locked(h, j);
-	after_step_locked(h, l, was, 0, now);
-	publish_contact_locked(h, l, 0, true);
+	after_step_locked(h, l, was, 0, true, now);
 }
 
 /* route_locked - give waiting contacts to free agents, in order. */
@@ -692,7 +692,7 @@ static void gone_locked(struct hub *h, int64_t now)
 			continue;
 		}
 		job_submit_locked(h, j);
-		after_step_locked(h, gone[i], CONTACT_QUEUED, 0, now);
+		after_step_locked(h, gone[i], CONTACT_QUEUED, 0, false, now);
 	}
 }
 
@@ -1422,9 +1422,8 @@ static enum err do_step_locked(struct hub *h, const struct hub_op *op,
 		return e;
 	}
 	job_submit_locked(h, j);
-	after_step_locked(h, l, was, was_agent, now);
-	if (to) /* the receiving agent is told it is theirs */
-		publish_contact_locked(h, l, 0, true);
+	/* a receiving agent is told the contact is theirs */
+	after_step_locked(h, l, was, was_agent, to != NULL, now);
 	route_locked(h, now);
 	return E_OK;
 }

@@ -60,27 +60,33 @@ void chat_live_free(struct chat_live *l)
 	memset(l, 0, sizeof(*l));
 }
 
-enum err chat_body(struct arena *ar, const char *body, char **out,
-		   struct fail *f)
+/* multiline - text that may span lines: valid UTF-8, 1..max characters
+ * after trimming; over max is `over` (E_TOOBIG or E_UNPROC). */
+static enum err multiline(struct arena *ar, const char *s, const char *field,
+			  size_t max, enum err over, char **out, struct fail *f)
 {
-	size_t n = body ? strlen(body) : 0;
+	size_t n = s ? strlen(s) : 0;
 	char *t;
 
-	if (!body || !utf8_valid(body, n))
-		return fail_set(f, E_UNPROC, NULL, "body", "must be valid UTF-8 text");
-	if (n > (size_t)CHAT_BODY_MAX * 4)
-		return fail_set(f, E_TOOBIG, NULL, "body",
-				"must be at most %d characters", CHAT_BODY_MAX);
-	t = domain__trim(ar, body);
+	if (!s || !utf8_valid(s, n))
+		return fail_set(f, E_UNPROC, NULL, field, "must be valid UTF-8 text");
+	if (n > max * 4)
+		return fail_set(f, over, NULL, field, "must be at most %zu characters", max);
+	t = domain__trim(ar, s);
 	if (!t)
 		return domain__nomem(f);
 	if (!*t)
-		return fail_set(f, E_UNPROC, NULL, "body", "must not be empty");
-	if (domain__chars(t) > CHAT_BODY_MAX)
-		return fail_set(f, E_TOOBIG, NULL, "body",
-				"must be at most %d characters", CHAT_BODY_MAX);
+		return fail_set(f, E_UNPROC, NULL, field, "must not be empty");
+	if (domain__chars(t) > max)
+		return fail_set(f, over, NULL, field, "must be at most %zu characters", max);
 	*out = t;
 	return E_OK;
+}
+
+enum err chat_body(struct arena *ar, const char *body, char **out,
+		   struct fail *f)
+{
+	return multiline(ar, body, "body", CHAT_BODY_MAX, E_TOOBIG, out, f);
 }
 
 void chat_change_event(struct chat_change *ch, const char *type,
@@ -307,14 +313,7 @@ enum err chat_transfer(struct chat_live *l, const struct actor *from,
 	if (to_agent_id == l->c.agent_id)
 		return fail_set(f, E_UNPROC, NULL, "to_agent_id",
 				"the chat is already yours");
-	e = domain__text(ch->ar, note, "note", 1, CHAT_NOTE_MAX, &n, f);
-	if (e == E_UNPROC && note && *note && domain__chars(note) <= CHAT_NOTE_MAX) {
-		/* a note may span lines: accept newlines and tabs */
-		n = domain__trim(ch->ar, note);
-		if (!n)
-			return domain__nomem(f);
-		e = *n && utf8_valid(n, strlen(n)) ? E_OK : e;
-	}
+	e = multiline(ch->ar, note, "note", CHAT_NOTE_MAX, E_UNPROC, &n, f);
 	if (e != E_OK)
 		return e;
 	if (message && *message &&

@@ -355,19 +355,23 @@ out:
 	return e;
 }
 
-enum err sq__contact_get(struct store *base, struct arena *ar, int64_t id,
-			 struct contact *out)
+/* contact_one - a one-row contact query on id or (hash given) token. */
+static enum err contact_one(struct sq_store *st, enum sq_stmt slot,
+			    const char *sql, int64_t id,
+			    const unsigned char *hash, struct arena *ar,
+			    struct contact *out)
 {
-	struct sq_store *st = sq__from(base);
 	sqlite3_stmt *s;
 	int rc = SQLITE_OK;
 	enum err e;
 
-	e = sq__stmt(st, SQ_CONTACT_GET,
-		     "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?1", &s);
+	e = sq__stmt(st, slot, sql, &s);
 	if (e != E_OK)
 		goto out;
-	sq__bind_i64(s, 1, id, &rc);
+	if (hash)
+		sq__bind_blob(s, 1, hash, 32, &rc);
+	else
+		sq__bind_i64(s, 1, id, &rc);
 	e = sq__row(st, s, rc, "contact_get");
 	if (e == E_OK) {
 		memset(out, 0, sizeof(*out));
@@ -378,27 +382,20 @@ out:
 	return e;
 }
 
+enum err sq__contact_get(struct store *base, struct arena *ar, int64_t id,
+			 struct contact *out)
+{
+	return contact_one(sq__from(base), SQ_CONTACT_GET,
+			   "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?1", id,
+			   NULL, ar, out);
+}
+
 enum err sq__contact_by_token(struct store *base, struct arena *ar,
 			      const unsigned char hash[32], struct contact *out)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_CONTACT_BY_TOKEN,
-		     "SELECT " CONTACT_COLS " FROM contacts WHERE token_hash = ?1", &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_blob(s, 1, hash, 32, &rc);
-	e = sq__row(st, s, rc, "contact_by_token");
-	if (e == E_OK) {
-		memset(out, 0, sizeof(*out));
-		e = read_contact(ar, s, out);
-	}
-out:
-	sq__done(s);
-	return e;
+	return contact_one(sq__from(base), SQ_CONTACT_BY_TOKEN,
+			   "SELECT " CONTACT_COLS " FROM contacts WHERE token_hash = ?1",
+			   0, hash, ar, out);
 }
 
 enum err sq__contact_list_live(struct store *base, struct arena *ar,
