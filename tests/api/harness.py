@@ -73,7 +73,8 @@ class Server:
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [HEED_BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0"],
-            stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
+            stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL,
+            env=dict(os.environ, HEED_WEB_DIR=os.path.join(ROOT, "web")))
         lines = queue.Queue()
 
         def drain():  # keep reading so the server never blocks on stdout

@@ -1,13 +1,14 @@
 """The role matrix: every route x {no token, bogus token, agent, supervisor,
 admin}. Refused callers get 401 (authentication) or 403 (role); allowed
-callers get anything but 401/403 (and the route exists: not 404/405)."""
+callers get anything but 401/403 (and the route exists: not 404/405).
+
+The chat visitor's routes take only a visitor token: every staff token is
+401 there (tests/chat covers the visitor's own use)."""
 
 from harness import PASSWORD, ServerTest, q, unique
-from test_routes_openapi import load_spec, spec_routes
+from test_routes_openapi import (ADMIN_ONLY, PUBLIC, SUPERVISOR_UP, VISITOR, load_spec,
+                                 spec_routes)
 
-PUBLIC = {("GET", "/healthz"), ("GET", "/metrics"), ("POST", "/api/v1/sessions")}
-ADMIN_ONLY = {("POST", "/api/v1/agents"), ("PATCH", "/api/v1/agents/{id}")}
-SUPERVISOR_UP = {("GET", "/api/v1/agents"), ("GET", "/api/v1/agents/{id}")}
 ROLES = ("agent", "supervisor", "admin")
 
 
@@ -15,7 +16,7 @@ def expected(route, who):
     """'ok', 401 or 403."""
     if route in PUBLIC:
         return "ok"
-    if who in ("none", "bogus"):
+    if who in ("none", "bogus") or route in VISITOR:
         return 401
     if route in ADMIN_ONLY and who != "admin":
         return 403
@@ -39,6 +40,12 @@ class RoleMatrix(ServerTest):
                                               "role": "agent"})
         assert r.status == 201, r
         cls.target_id = r.json["id"]
+        r = cls.admin.post("/api/v1/queues", {"name": "matrix", "skills": ""})
+        assert r.status == 201, r
+        cls.site = unique("site")
+        r = cls.admin.post("/api/v1/sites", {"key": cls.site, "name": "Matrix", "queue": "matrix",
+                                             "origins": "http://127.0.0.1:9"})
+        assert r.status == 201, r
 
     def requests(self):
         """(METHOD, route) -> function(token) returning a Response."""
@@ -76,7 +83,36 @@ class RoleMatrix(ServerTest):
             ("GET", "/api/v1/cases/{id}/facts"): call("GET", "/api/v1/cases/%d/facts" % c),
             ("PUT", "/api/v1/cases/{id}/facts/{key}"): call("PUT", "/api/v1/cases/%d/facts/matrix.key" % c,
                                                             {"value": 1}),
+            ("POST", "/api/v1/chat/sessions"): call("POST", "/api/v1/chat/sessions",
+                                                    {"site": self.site, "subject": "matrix"}),
+            ("OPTIONS", "/api/v1/chat/sessions"): call("OPTIONS", "/api/v1/chat/sessions"),
+            ("GET", "/api/v1/chat/transcript"): call("GET", "/api/v1/chat/transcript"),
+            ("OPTIONS", "/api/v1/chat/transcript"): call("OPTIONS", "/api/v1/chat/transcript"),
+            ("POST", "/api/v1/chat/transcript/email"): call("POST", "/api/v1/chat/transcript/email",
+                                                            {"email": "m@example.com"}),
+            ("OPTIONS", "/api/v1/chat/transcript/email"): call("OPTIONS",
+                                                               "/api/v1/chat/transcript/email"),
+            ("GET", "/api/v1/chat/stats"): call("GET", "/api/v1/chat/stats"),
+            ("GET", "/api/v1/queues"): call("GET", "/api/v1/queues"),
+            ("POST", "/api/v1/queues"): call("POST", "/api/v1/queues", {"name": "matrix"}),
+            ("GET", "/api/v1/sites"): call("GET", "/api/v1/sites"),
+            ("POST", "/api/v1/sites"): lambda tok: a.post("/api/v1/sites", {
+                "key": unique("s"), "name": "M", "queue": "matrix"}, token=tok),
+            ("GET", "/api/v1/saved-replies"): call("GET", "/api/v1/saved-replies"),
+            ("POST", "/api/v1/saved-replies"): call("POST", "/api/v1/saved-replies",
+                                                    {"title": "Hi", "body": "Hello"}),
+            ("DELETE", "/api/v1/saved-replies/{id}"): self.delete_own_reply,
+            ("GET", "/widget.js"): call("GET", "/widget.js"),
+            ("GET", "/console/"): call("GET", "/console/"),
+            ("GET", "/console/{file}"): call("GET", "/console/console.js"),
+            ("GET", "/demo/"): call("GET", "/demo/"),
         }
+
+    def delete_own_reply(self, tok):
+        """Each caller deletes a reply of its own (another's is 403)."""
+        r = self.anon.post("/api/v1/saved-replies", {"title": "Bye", "body": "Bye"}, token=tok)
+        rid = r.json["id"] if r.status == 201 else 1
+        return self.anon.request("DELETE", "/api/v1/saved-replies/%d" % rid, token=tok)
 
     def token_for(self, who, route):
         if who == "none":

@@ -15,6 +15,20 @@ from harness import HEED_BIN, ROOT
 SPEC_PATH = os.path.join(ROOT, "docs", "openapi.yaml")
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
+# Routes anyone may call; the widget's chat routes check the site's origin.
+PUBLIC = {("GET", "/healthz"), ("GET", "/metrics"), ("POST", "/api/v1/sessions"),
+          ("POST", "/api/v1/chat/sessions"), ("OPTIONS", "/api/v1/chat/sessions"),
+          ("OPTIONS", "/api/v1/chat/transcript"), ("OPTIONS", "/api/v1/chat/transcript/email"),
+          ("GET", "/widget.js"), ("GET", "/console/"), ("GET", "/console/{file}"),
+          ("GET", "/demo/")}
+# Routes for a chat visitor's token (heedv_...), not for staff tokens.
+VISITOR = {("GET", "/api/v1/chat/transcript"), ("POST", "/api/v1/chat/transcript/email")}
+ADMIN_ONLY = {("POST", "/api/v1/agents"), ("PATCH", "/api/v1/agents/{id}"),
+              ("POST", "/api/v1/queues"), ("GET", "/api/v1/sites"), ("POST", "/api/v1/sites")}
+SUPERVISOR_UP = {("GET", "/api/v1/agents"), ("GET", "/api/v1/agents/{id}"),
+                 ("GET", "/api/v1/chat/stats")}
+ROLE_GATED = ADMIN_ONLY | SUPERVISOR_UP
+
 
 def load_spec():
     with open(SPEC_PATH, encoding="utf-8") as f:
@@ -92,6 +106,17 @@ class OpenAPIDocument(unittest.TestCase):
             ("GET", "/api/v1/cases/{id}/events"), ("POST", "/api/v1/cases/{id}/events"),
             ("GET", "/api/v1/cases/{id}/facts"),
             ("PUT", "/api/v1/cases/{id}/facts/{key}"),
+            ("POST", "/api/v1/chat/sessions"), ("OPTIONS", "/api/v1/chat/sessions"),
+            ("GET", "/api/v1/chat/transcript"), ("OPTIONS", "/api/v1/chat/transcript"),
+            ("POST", "/api/v1/chat/transcript/email"),
+            ("OPTIONS", "/api/v1/chat/transcript/email"),
+            ("GET", "/api/v1/chat/stats"),
+            ("GET", "/api/v1/queues"), ("POST", "/api/v1/queues"),
+            ("GET", "/api/v1/sites"), ("POST", "/api/v1/sites"),
+            ("GET", "/api/v1/saved-replies"), ("POST", "/api/v1/saved-replies"),
+            ("DELETE", "/api/v1/saved-replies/{id}"),
+            ("GET", "/widget.js"), ("GET", "/console/"), ("GET", "/console/{file}"),
+            ("GET", "/demo/"),
         }
         self.assertEqual(spec_routes(self.spec), want)
 
@@ -120,9 +145,13 @@ class OpenAPIDocument(unittest.TestCase):
         walk(self.spec, "")
 
     def test_every_operation_lists_its_codes(self):
-        public = {("GET", "/healthz"), ("GET", "/metrics"), ("POST", "/api/v1/sessions")}
-        role_gated = {("GET", "/api/v1/agents"), ("POST", "/api/v1/agents"),
-                      ("GET", "/api/v1/agents/{id}"), ("PATCH", "/api/v1/agents/{id}")}
+        public = PUBLIC
+        visitor = VISITOR
+        # 403: a role check, or a refusal of who is asking (origin, signature,
+        # another agent's saved reply)
+        role_gated = ROLE_GATED | {("POST", "/api/v1/chat/sessions"),
+                                   ("POST", "/api/v1/saved-replies"),
+                                   ("DELETE", "/api/v1/saved-replies/{id}")}
         ids = set()
         for method, path, op in operations(self.spec):
             with self.subTest(route="%s %s" % (method, path)):
@@ -133,6 +162,9 @@ class OpenAPIDocument(unittest.TestCase):
                 self.assertTrue(any(c.startswith("2") for c in codes), "no 2xx")
                 if (method, path) in public:
                     self.assertEqual(op.get("security"), [], "must need no auth")
+                elif (method, path) in visitor:
+                    self.assertEqual(op.get("security"), [{"visitor": []}], "visitor token")
+                    self.assertIn("401", codes)
                 else:
                     self.assertNotIn("security", op, "inherits bearer + cookie")
                     self.assertIn("401", codes)
@@ -144,7 +176,7 @@ class OpenAPIDocument(unittest.TestCase):
                         self.assertIn(c, codes)
                 for seg in path.split("/"):
                     if seg.startswith("{"):
-                        self.assertIn(seg, ("{id}", "{key}"))
+                        self.assertIn(seg, ("{id}", "{key}", "{file}"))
 
 
 if __name__ == "__main__":
