@@ -38,7 +38,7 @@ MAIN_OBJ := $(BUILD)/obj/src/app/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check test unit api crash check-plain check-asan clean bench bench-bin
+.PHONY: all deps run check test unit api chat crash check-plain check-asan clean bench bench-bin
 
 all: $(BUILD)/heed
 
@@ -70,16 +70,19 @@ unit: $(UNIT_BIN)
 api: $(BUILD)/heed
 	@HEED_BIN=$(BUILD)/heed $(PYTHON) tests/api/run.py
 
+chat: $(BUILD)/heed
+	@HEED_BIN=$(BUILD)/heed $(PYTHON) tests/chat/run.py
+
 crash: $(BUILD)/heed
 	@HEED_BIN=$(BUILD)/heed $(PYTHON) tests/crash/test_crash.py
 
-test: unit api crash
+test: unit api chat crash
 
 check-plain:
 	@$(MAKE) --no-print-directory SAN=0 test
 
 check-asan:
-	@$(MAKE) --no-print-directory SAN=1 unit api
+	@$(MAKE) --no-print-directory SAN=1 unit api chat
 
 check: deps
 	@$(MAKE) --no-print-directory check-plain

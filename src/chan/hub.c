@@ -82,6 +82,11 @@ struct hub_job {
 	char *cid;
 	char *customer_name;
 	int64_t at;
+	struct {                   /* contact frames, sent after the events */
+		char topic[48];
+		json_t *frame;
+	} after[3];
+	int n_after;
 };
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -270,27 +275,42 @@ json_t *hub_event_json(struct hub *h, const struct event *e,
 	return j;
 }
 
+/* contact_out - publish a contact frame now, or keep it in the step's job
+ * to follow that step's events once they are stored (job_done). */
+static void contact_out(struct hub *h, struct hub_job *job, const char *t, json_t *frame)
+{
+	if (!job) {
+		publish_json(h, t, frame, 0, 0);
+		return;
+	}
+	if (!frame || job->n_after >= (int)(sizeof(job->after) / sizeof(job->after[0]))) {
+		json_decref(frame);
+		return;
+	}
+	snprintf(job->after[job->n_after].topic, sizeof(job->after[0].topic), "%s", t);
+	job->after[job->n_after++].frame = frame;
+}
+
 /* publish_contact_locked - the customer's view on contact:N and, when an
- * agent has it, the agent's view on agent:N. */
-static void publish_contact_locked(struct hub *h, struct chat_live *l,
-				   int64_t also_agent, bool assigned)
+ * agent has it, the agent's view on agent:N; with a job, after its events. */
+static void publish_contact_locked(struct hub *h, struct hub_job *job,
+				   struct chat_live *l, int64_t also_agent, bool assigned)
 {
 	char t[48];
-	json_t *j;
 
 	topic(t, sizeof(t), "contact:%lld", l->c.id);
-	publish_json(h, t, json_pack("{s:s, s:o}", "type", "contact", "contact",
-				     contact_json_locked(h, &l->c, l, false)), 0, 0);
+	contact_out(h, job, t, json_pack("{s:s, s:o}", "type", "contact", "contact",
+					 contact_json_locked(h, &l->c, l, false)));
 	for (int i = 0; i < 2; i++) {
 		int64_t aid = i == 0 ? l->c.agent_id : also_agent;
 
 		if (!aid || (i == 1 && aid == l->c.agent_id))
 			continue;
 		topic(t, sizeof(t), "agent:%lld", aid);
-		j = json_pack("{s:s, s:o, s:b}", "type", "contact", "contact",
-			      contact_json_locked(h, &l->c, l, true), "assigned",
-			      assigned && i == 0);
-		publish_json(h, t, j, 0, 0);
+		contact_out(h, job, t,
+			    json_pack("{s:s, s:o, s:b}", "type", "contact", "contact",
+				      contact_json_locked(h, &l->c, l, true), "assigned",
+				      assigned && i == 0));
 	}
 	h->queue_dirty = true;
 }
@@ -324,6 +344,8 @@ static struct hub_job *job_new(struct hub *h, const struct hub_who *who,
 
 static void job_free(struct hub_job *j)
 {
+	for (int i = 0; i < j->n_after; i++)
+		json_decref(j->after[i].frame);
 	arena_release(&j->ar);
 	free(j);
 }
@@ -349,6 +371,9 @@ static void publish_events(struct hub *h, struct hub_job *j)
 
 		publish_json(h, e->visibility == VIS_PUBLIC ? pub : agents, f, e->id, 0);
 	}
+	for (int i = 0; i < j->n_after; i++)
+		publish_json(h, j->after[i].topic, j->after[i].frame, 0, 0);
+	j->n_after = 0;
 	pthread_mutex_unlock(&h->mu);
 }
 
@@ -424,9 +449,9 @@ static void agent_load_locked(struct hub *h, int64_t agent_id, int delta,
 /* after_step_locked - bookkeeping common to every step that changed l:
  * agent loads, the estimate model, telling both sides (assigned: the
  * contact was just given to its agent), removal of finished contacts. */
-static void after_step_locked(struct hub *h, struct chat_live *l,
-			      enum contact_state was, int64_t was_agent,
-			      bool assigned, int64_t now)
+static void after_step_locked(struct hub *h, struct hub_job *job,
+			      struct chat_live *l, enum contact_state was,
+			      int64_t was_agent, bool assigned, int64_t now)
 {
 	bool live = l->c.state == CONTACT_QUEUED || l->c.state == CONTACT_ACTIVE ||
 		    l->c.state == CONTACT_ON_HOLD;
@@ -447,7 +472,7 @@ static void after_step_locked(struct hub *h, struct chat_live *l,
 	}
 	if (l->c.state == CONTACT_ENDED && l->c.assigned_at)
 		est_handled(&h->est, now - l->c.assigned_at);
-	publish_contact_locked(h, l, was_agent, assigned);
+	publish_contact_locked(h, job, l, was_agent, assigned);
 	if (!live)
 		live_remove_locked(h, l);
 	h->queue_dirty = true;
@@ -512,8 +537,8 @@ static void assign_locked(struct hub *h, struct chat_live *l,
 		job_free(j);
 		return;
 	}
+	after_step_locked(h, j, l, was, 0, true, now);
 	job_submit_locked(h, j);
-	after_step_locked(h, l, was, 0, true, now);
 }
 
 /* route_locked - give waiting contacts to free agents, in order. */
@@ -573,7 +598,7 @@ static void estimates_locked(struct hub *h)
 		    e.low_ms != l->est.low_ms || e.high_ms != l->est.high_ms) {
 			l->position = pos;
 			l->est = e;
-			publish_contact_locked(h, l, 0, false);
+			publish_contact_locked(h, NULL, l, 0, false);
 		}
 	}
 	free(w);
@@ -691,8 +716,8 @@ static void gone_locked(struct hub *h, int64_t now)
 			job_free(j);
 			continue;
 		}
+		after_step_locked(h, j, gone[i], CONTACT_QUEUED, 0, false, now);
 		job_submit_locked(h, j);
-		after_step_locked(h, gone[i], CONTACT_QUEUED, 0, false, now);
 	}
 }
 
@@ -1084,11 +1109,11 @@ enum err hub_customer_attach(struct hub *h, int64_t contact_id, bool open)
 	} else if (open) {
 		if (l->customer_conns++ == 0) {
 			l->customer_gone_at = 0;
-			publish_contact_locked(h, l, 0, false);
+			publish_contact_locked(h, NULL, l, 0, false);
 		}
 	} else if (l->customer_conns > 0 && --l->customer_conns == 0) {
 		l->customer_gone_at = clock_now_ms();
-		publish_contact_locked(h, l, 0, false);
+		publish_contact_locked(h, NULL, l, 0, false);
 	}
 	pthread_mutex_unlock(&h->mu);
 	return e;
@@ -1421,9 +1446,9 @@ static enum err do_step_locked(struct hub *h, const struct hub_op *op,
 		job_free(j);
 		return e;
 	}
-	job_submit_locked(h, j);
 	/* a receiving agent is told the contact is theirs */
-	after_step_locked(h, l, was, was_agent, to != NULL, now);
+	after_step_locked(h, j, l, was, was_agent, to != NULL, now);
+	job_submit_locked(h, j);
 	route_locked(h, now);
 	return E_OK;
 }

@@ -106,7 +106,7 @@ def filter_suite(suite, needle):
     return out
 
 
-def main(argv):
+def main(argv, here=HERE, label="api"):
     verbose = "-v" in argv
     args = [a for a in argv if a != "-v"]
     needle = None
@@ -119,13 +119,13 @@ def main(argv):
         suite = unittest.TestSuite(loader.loadTestsFromName(m.replace(".py", ""))
                                    for m in args)
     else:
-        suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+        suite = loader.discover(here, pattern="test_*.py", top_level_dir=here)
     if needle:
         suite = filter_suite(suite, needle)
     result = Result(verbose)
     t0 = time.monotonic()
     suite.run(result)
-    line = "api: %d passed, %d failed" % (result.passed, result.failed)
+    line = label + ": %d passed, %d failed" % (result.passed, result.failed)
     if result.skipped_n:
         line += ", %d skipped" % result.skipped_n
     if verbose:
