@@ -5,6 +5,7 @@
  */
 #include "api/internal.h"
 
+#include "chan/hub.h"
 #include "domain/agents.h"
 #include "domain/auth.h"
 
@@ -59,7 +60,26 @@ static void resume_one(struct http_req *r, int status)
 		api_fail(r, aj->j.job.result, &aj->j.fail);
 		return;
 	}
+	hub_agent_put(api_req(r)->w->api->hub, &aj->out); /* routing sees it now */
 	api_json(r, status, api_agent_json(&aj->out));
+}
+
+/* get_capacity - the optional integer "capacity"; a wrong type is 400. */
+static bool get_capacity(struct http_req *r, json_t *body, bool *present, int *out)
+{
+	json_t *v = json_object_get(body, "capacity");
+
+	*present = v != NULL;
+	if (!v)
+		return true;
+	if (!json_is_integer(v)) {
+		api_error(r, E_INVAL, NULL, "capacity", "'capacity' must be an integer");
+		return false;
+	}
+	/* out of int range: let the domain's range check refuse it */
+	*out = json_integer_value(v) > 1000 || json_integer_value(v) < 0
+		       ? -1 : (int)json_integer_value(v);
+	return true;
 }
 
 static void hash_password(struct http_req *r)
@@ -102,14 +122,19 @@ void api_h_agent_create(struct http_req *r)
 {
 	struct api_req *q = api_req(r);
 	struct agent_job *aj = api_alloc(r, sizeof(*aj));
+	bool present;
 
 	if (!aj)
 		return;
 	if (!api_get_str(r, q->body, "name", "name", true, &aj->in.name) ||
 	    !api_get_str(r, q->body, "email", "email", true, &aj->in.email) ||
 	    !api_get_str(r, q->body, "role", "role", true, &aj->in.role) ||
+	    !api_get_str(r, q->body, "skills", "skills", false, &aj->in.skills) ||
+	    !get_capacity(r, q->body, &present, &aj->in.capacity) ||
 	    !api_get_str(r, q->body, "password", "password", false, &aj->password))
 		return;
+	if (present && aj->in.capacity == 0)
+		aj->in.capacity = -1; /* 0 is not "the default" when sent */
 	api_set_job(r, &aj->j);
 	if (!aj->password) {
 		api_write(r, &aj->j, run_create, resume_create);
@@ -151,9 +176,12 @@ void api_h_agent_patch(struct http_req *r)
 	p->has_name = json_object_get(q->body, "name") != NULL;
 	p->has_email = json_object_get(q->body, "email") != NULL;
 	p->has_role = json_object_get(q->body, "role") != NULL;
+	p->has_skills = json_object_get(q->body, "skills") != NULL;
 	if (!api_get_str(r, q->body, "name", "name", p->has_name, &p->name) ||
 	    !api_get_str(r, q->body, "email", "email", p->has_email, &p->email) ||
 	    !api_get_str(r, q->body, "role", "role", p->has_role, &p->role) ||
+	    !api_get_str(r, q->body, "skills", "skills", p->has_skills, &p->skills) ||
+	    !get_capacity(r, q->body, &p->has_capacity, &p->capacity) ||
 	    !api_get_str(r, q->body, "password", "password", false, &aj->password))
 		return;
 	api_set_job(r, &aj->j);

@@ -26,9 +26,10 @@ static json_t *id_or_null(int64_t id)
 
 json_t *api_agent_json(const struct agent *a)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)a->id,
-			 "name", a->name ? a->name : "", "email",
-			 a->email ? a->email : "", "role", role_name(a->role),
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:o, s:o}", "id",
+			 (json_int_t)a->id, "name", a->name ? a->name : "", "email",
+			 a->email ? a->email : "", "role", role_name(a->role), "skills",
+			 a->skills ? a->skills : "", "capacity", a->capacity,
 			 "created_at", api_time_json(a->created_at), "updated_at",
 			 api_time_json(a->updated_at));
 }

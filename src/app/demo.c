@@ -222,14 +222,12 @@ enum err demo_load(struct store *st)
 	if ((e = store_begin(st)) != E_OK)
 		goto out;
 	for (size_t i = 0; i < 3 && !e; i++) {
-		struct agent_new in = {agents[i].name, agents[i].email, agents[i].role,
-				       DEMO_PASSWORD, NULL};
-		struct agent_patch p = {.has_skills = true, .skills = agents[i].skills};
+		struct agent_new in = {.name = agents[i].name, .email = agents[i].email,
+				       .role = agents[i].role, .password = DEMO_PASSWORD,
+				       .skills = agents[i].skills};
 
 		if ((e = agents_create(st, &ar, &in, &a, &f)) == E_OK)
 			ids[i] = a.id;
-		if (!e)
-			e = agents_update(st, &ar, a.id, &p, &a, &f);
 	}
 	for (size_t i = 0; !e && i < sizeof(queues) / sizeof(queues[0]); i++) {
 		struct queue_def q;

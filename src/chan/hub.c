@@ -26,6 +26,7 @@
 #define MAX_QUEUES 64
 #define TICK_MS 250
 #define QUEUE_FRAME_MIN_MS 250
+#define QUEUE_FRAME_MAX 100 /* waiting contacts listed; "total" counts all */
 
 enum presence { P_OFFLINE = 0, P_AWAY, P_AVAILABLE };
 
@@ -105,6 +106,14 @@ static struct hub_queue *queue_find(struct hub *h, const char *name)
 		if (strcmp(h->queues[i].name, name) == 0)
 			return &h->queues[i];
 	return NULL;
+}
+
+/* queue_index - the queue's slot in h->queues, or MAX_QUEUES if unknown. */
+static size_t queue_index(struct hub *h, const char *name)
+{
+	struct hub_queue *q = queue_find(h, name);
+
+	return q ? (size_t)(q - h->queues) : MAX_QUEUES;
 }
 
 static const char *queue_skills(struct hub *h, const char *name)
@@ -548,15 +557,23 @@ static void route_locked(struct hub *h, int64_t now)
 	struct chat_live **w;
 	size_t n, na;
 
+	bool full[MAX_QUEUES + 1] = {false}; /* no agent can take this queue now */
+
 	w = waiting_locked(h, &n);
 	if (!w)
 		return;
 	na = rt_agents_locked(h, rt);
 	for (size_t i = 0; i < n; i++) {
-		int k = routing_pick(rt, na, queue_skills(h, w[i]->c.queue));
+		size_t qi = queue_index(h, w[i]->c.queue);
+		int k;
 
-		if (k < 0)
+		if (full[qi])
+			continue; /* assignments only use up slots: still full */
+		k = routing_pick(rt, na, queue_skills(h, w[i]->c.queue));
+		if (k < 0) {
+			full[qi] = qi < MAX_QUEUES; /* unknown queues: by name, each */
 			continue;
+		}
 		assign_locked(h, w[i], &h->agents[k], now);
 		rt[k].active = h->agents[k].active;
 		rt[k].idle_since = h->agents[k].idle_since;
@@ -577,23 +594,31 @@ static int slots_locked(struct hub *h, const char *queue)
 	return s;
 }
 
-/* estimates_locked - positions and estimates of every waiting contact;
- * tell those whose view changed. */
+/* estimates_locked - positions and estimates of every waiting contact
+ * (one pass, counted per queue); tell those whose view changed. */
 static void estimates_locked(struct hub *h)
 {
+	int ahead[MAX_QUEUES + 1] = {0}, slots[MAX_QUEUES + 1];
 	struct chat_live **w;
 	size_t n;
 
+	for (size_t i = 0; i <= MAX_QUEUES; i++)
+		slots[i] = -1;
 	w = waiting_locked(h, &n);
 	for (size_t i = 0; w && i < n; i++) {
 		struct chat_live *l = w[i];
-		int pos = 1;
+		size_t qi = queue_index(h, l->c.queue);
+		int pos = ++ahead[qi];
 		struct est e;
 
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(w[k]->c.queue, l->c.queue) == 0)
-				pos++;
-		e = est_wait(&h->est, pos, slots_locked(h, l->c.queue));
+		if (qi == MAX_QUEUES) { /* an unknown queue: count it by name */
+			pos = 1;
+			for (size_t k = 0; k < i; k++)
+				pos += strcmp(w[k]->c.queue, l->c.queue) == 0;
+		}
+		if (slots[qi] < 0 || qi == MAX_QUEUES)
+			slots[qi] = slots_locked(h, l->c.queue);
+		e = est_wait(&h->est, pos, slots[qi]);
 		if (pos != l->position || e.known != l->est.known ||
 		    e.low_ms != l->est.low_ms || e.high_ms != l->est.high_ms) {
 			l->position = pos;
@@ -633,7 +658,7 @@ static json_t *queue_frame_locked(struct hub *h)
 	size_t n;
 
 	w = waiting_locked(h, &n);
-	for (size_t i = 0; w && i < n; i++)
+	for (size_t i = 0; w && i < n && i < QUEUE_FRAME_MAX; i++)
 		json_array_append_new(waiting, contact_json_locked(h, &w[i]->c, w[i], true));
 	free(w);
 	for (size_t i = 0; i < h->n_agents; i++) {
@@ -647,8 +672,8 @@ static json_t *queue_frame_locked(struct hub *h)
 						presence_names[a->presence], "active", a->active,
 						"capacity", a->capacity, "skills", a->skills));
 	}
-	return json_pack("{s:s, s:o, s:o}", "type", "queue", "waiting", waiting,
-			 "agents", agents);
+	return json_pack("{s:s, s:o, s:I, s:o}", "type", "queue", "waiting", waiting,
+			 "total", (json_int_t)n, "agents", agents);
 }
 
 char *hub_queue_frame(struct hub *h)

@@ -66,6 +66,26 @@ static enum err password(struct arena *ar, const char *pw, const char *hash,
 	return E_OK;
 }
 
+/* check_skills - a comma-separated skill list (NULL: none) into *out. */
+static enum err check_skills(struct arena *ar, const char *in, char **out,
+			     struct fail *f)
+{
+	if (!routing_skills_valid(in ? in : ""))
+		return fail_set(f, E_UNPROC, NULL, "skills",
+				"must be up to 16 comma-separated names of a-z 0-9 _ -");
+	if (!(*out = arena_strdup(ar, in ? in : "")))
+		return domain__nomem(f);
+	return E_OK;
+}
+
+static enum err check_capacity(int capacity, struct fail *f)
+{
+	if (capacity < 1 || capacity > AGENT_CAPACITY_MAX)
+		return fail_set(f, E_UNPROC, NULL, "capacity", "must be 1 to %d",
+				AGENT_CAPACITY_MAX);
+	return E_OK;
+}
+
 enum err agents_create(struct store *st, struct arena *ar,
 		       const struct agent_new *in, struct agent *out,
 		       struct fail *f)
@@ -80,9 +100,12 @@ enum err agents_create(struct store *st, struct arena *ar,
 	if (rc != E_OK)
 		return rc;
 	rc = check_role(in->role ? in->role : "agent", &a.role, f);
-	a.skills = "";
-	a.capacity = 3;
 	if (rc != E_OK)
+		return rc;
+	if ((rc = check_skills(ar, in->skills, &a.skills, f)) != E_OK)
+		return rc;
+	a.capacity = in->capacity ? in->capacity : AGENT_CAPACITY_DEFAULT;
+	if ((rc = check_capacity(a.capacity, f)) != E_OK)
 		return rc;
 	rc = password(ar, in->password, in->password_hash, &a.password_hash, f);
 	if (rc != E_OK)
@@ -118,6 +141,7 @@ enum err agents_update(struct store *st, struct arena *ar, int64_t id,
 {
 	struct agent a;
 	bool changed = false, yes;
+	char *skills;
 	enum err rc;
 
 	rc = store_agent_get(st, ar, id, &a);
@@ -164,15 +188,14 @@ enum err agents_update(struct store *st, struct arena *ar, int64_t id,
 		a.role = r;
 	}
 	if (p->has_skills) {
-		if (!routing_skills_valid(p->skills ? p->skills : ""))
-			return fail_set(f, E_UNPROC, NULL, "skills",
-					"must be up to 16 comma-separated names of a-z 0-9 _ -");
-		changed |= strcmp(a.skills ? a.skills : "", p->skills ? p->skills : "") != 0;
-		a.skills = (char *)(p->skills ? p->skills : "");
+		if ((rc = check_skills(ar, p->skills, &skills, f)) != E_OK)
+			return rc;
+		changed |= strcmp(a.skills ? a.skills : "", skills) != 0;
+		a.skills = skills;
 	}
 	if (p->has_capacity) {
-		if (p->capacity < 1 || p->capacity > 20)
-			return fail_set(f, E_UNPROC, NULL, "capacity", "must be 1 to 20");
+		if ((rc = check_capacity(p->capacity, f)) != E_OK)
+			return rc;
 		changed |= p->capacity != a.capacity;
 		a.capacity = p->capacity;
 	}

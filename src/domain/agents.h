@@ -18,6 +18,8 @@
 #include "store/store.h"
 
 #define AGENT_NAME_MAX 200
+#define AGENT_CAPACITY_DEFAULT 3  /* concurrent chats of a new agent */
+#define AGENT_CAPACITY_MAX 20
 
 /* What a new agent is made of.  Strings are not kept. */
 struct agent_new {
@@ -27,6 +29,8 @@ struct agent_new {
 	const char *password;      /* plain, hashed here; NULL: none */
 	const char *password_hash; /* or a hash from auth_password_hash(), made
 				    * outside the transaction; wins over password */
+	const char *skills;        /* comma-separated; NULL: none */
+	int capacity;              /* concurrent chats; 0: the default */
 };
 
 /* A change to an agent: only fields with has_* set are touched. */

@@ -121,3 +121,54 @@ class Agents(ServerTest):
         self.assertError(self.anon.get("/api/v1/agents", token=tok), 403, "forbidden")
         self.assertStatus(self.admin.patch("/api/v1/agents/%d" % a["id"], {"role": "supervisor"}), 200)
         self.assertStatus(self.anon.get("/api/v1/agents", token=tok), 200)
+
+
+class SkillsAndCapacity(ServerTest):
+    """An agent's skills and chat capacity: set at creation or later, checked,
+    and shown (routing itself is covered by tests/chat)."""
+
+    def test_defaults(self):
+        r = self.admin.post("/api/v1/agents", {"name": "New", "email": unique("n") + "@example.com",
+                                               "role": "agent"})
+        self.assertStatus(r, 201)
+        self.assertEqual((r.json["skills"], r.json["capacity"]), ("", 3))
+
+    def test_create_and_patch(self):
+        r = self.admin.post("/api/v1/agents", {"name": "Biller", "role": "agent",
+                                               "email": unique("b") + "@example.com",
+                                               "skills": "billing,fr", "capacity": 5})
+        self.assertStatus(r, 201)
+        self.assertEqual((r.json["skills"], r.json["capacity"]), ("billing,fr", 5))
+        aid = r.json["id"]
+        r = self.admin.patch("/api/v1/agents/%d" % aid, {"capacity": 2})
+        self.assertStatus(r, 200)
+        self.assertEqual((r.json["skills"], r.json["capacity"]), ("billing,fr", 2))
+        r = self.admin.patch("/api/v1/agents/%d" % aid, {"skills": ""})
+        self.assertEqual((r.json["skills"], r.json["capacity"]), ("", 2))
+        self.assertEqual(self.supervisor.get("/api/v1/agents/%d" % aid).json["capacity"], 2)
+
+    def test_bad_values_change_nothing(self):
+        r = self.admin.post("/api/v1/agents", {"name": "Steady", "role": "agent",
+                                               "email": unique("s") + "@example.com"})
+        aid = r.json["id"]
+        before = self.admin.get("/api/v1/agents/%d" % aid).json
+        p = "/api/v1/agents/%d" % aid
+
+        def patch(body, who=None):
+            return lambda: (who or self.admin).patch(p, body)
+        self.assertErrors([
+            ("zero", patch({"capacity": 0}), 422, "invalid_value", "capacity"),
+            ("over", patch({"capacity": 21}), 422, "invalid_value", "capacity"),
+            ("huge", patch({"capacity": 2 ** 40}), 422, "invalid_value", "capacity"),
+            ("string", patch({"capacity": "3"}), 400, "bad_request", "capacity"),
+            ("float", patch({"capacity": 2.5}), 400, "bad_request", "capacity"),
+            ("bad skill", patch({"skills": "Billing!"}), 422, "invalid_value", "skills"),
+            ("skills type", patch({"skills": 7}), 400, "bad_request", "skills"),
+            ("one bad of two", patch({"skills": "billing", "capacity": 0}),
+             422, "invalid_value", "capacity"),
+            ("create zero", lambda: self.admin.post("/api/v1/agents", {
+                "name": "X", "role": "agent", "capacity": 0, "email": unique("x") + "@example.com"}),
+             422, "invalid_value", "capacity"),
+            ("not admin", patch({"capacity": 9}, self.agent), 403, "forbidden", None),
+        ])
+        self.assertEqual(self.admin.get("/api/v1/agents/%d" % aid).json, before)

@@ -125,7 +125,8 @@ class OpenAPIDocument(unittest.TestCase):
         for name in ("Agent", "Customer", "Identifier", "Case", "Event", "Fact", "Error"):
             self.assertIn(name, schemas)
         agent = schemas["Agent"]["properties"]
-        self.assertEqual(set(agent), {"id", "name", "email", "role", "created_at", "updated_at"})
+        self.assertEqual(set(agent), {"id", "name", "email", "role", "skills", "capacity",
+                                      "created_at", "updated_at"})
 
     def test_refs_resolve(self):
         def walk(node, where):

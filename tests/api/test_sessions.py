@@ -2,7 +2,7 @@
 
 from harness import PASSWORD, ServerTest
 
-AGENT_KEYS = {"id", "name", "email", "role", "created_at", "updated_at"}
+AGENT_KEYS = {"id", "name", "email", "role", "skills", "capacity", "created_at", "updated_at"}
 
 
 def assert_no_secret(test, obj):

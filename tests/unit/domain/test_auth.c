@@ -26,7 +26,7 @@ static int64_t add_agent(struct fx *fx, const char *email, const char *role,
 {
 	struct agent a;
 	struct fail f = { 0 };
-	struct agent_new in = { "Ada", email, role, pw, NULL };
+	struct agent_new in = { .name = "Ada", .email = email, .role = role, .password = pw };
 
 	if (agents_create(fx->st, &fx->ar, &in, &a, &f) != E_OK)
 		fail_msg("agent refused: %s: %s", f.field, f.msg);
@@ -248,32 +248,27 @@ static void test_agents_rules(void **state)
 	assert_null(a.password_hash); /* no password given */
 
 	assert_int_equal(agents_create(fx->st, &fx->ar,
-				       &(struct agent_new){ "Other", " ADA@example.com",
-							    "agent", NULL, NULL },
+				       &(struct agent_new){ .name = "Other", .email = " ADA@example.com", .role = "agent" },
 				       &a, &f),
 			 E_CONFLICT);
 	assert_string_equal(f.field, "email");
 	assert_int_equal(agents_create(fx->st, &fx->ar,
-				       &(struct agent_new){ "Other", "x@example.com",
-							    "boss", NULL, NULL },
+				       &(struct agent_new){ .name = "Other", .email = "x@example.com", .role = "boss" },
 				       &a, &f),
 			 E_UNPROC);
 	assert_string_equal(f.field, "role");
 	assert_int_equal(agents_create(fx->st, &fx->ar,
-				       &(struct agent_new){ " ", "x@example.com",
-							    NULL, NULL, NULL },
+				       &(struct agent_new){ .name = " ", .email = "x@example.com" },
 				       &a, &f),
 			 E_UNPROC);
 	assert_string_equal(f.field, "name");
 	assert_int_equal(agents_create(fx->st, &fx->ar,
-				       &(struct agent_new){ "X", "x@", NULL,
-							    NULL, NULL },
+				       &(struct agent_new){ .name = "X", .email = "x@" },
 				       &a, &f),
 			 E_UNPROC);
 	assert_string_equal(f.field, "email");
 	assert_int_equal(agents_create(fx->st, &fx->ar,
-				       &(struct agent_new){ "X", "x@example.com",
-							    NULL, "short", NULL },
+				       &(struct agent_new){ .name = "X", .email = "x@example.com", .password = "short" },
 				       &a, &f),
 			 E_UNPROC);
 	assert_string_equal(f.field, "password");
@@ -283,8 +278,7 @@ static void test_agents_rules(void **state)
 	/* a password hashed outside the transaction */
 	assert_int_equal(auth_password_hash("prehashed pw", h, &f), E_OK);
 	assert_int_equal(agents_create(fx->st, &fx->ar,
-				       &(struct agent_new){ "Pre", "pre@example.com",
-							    NULL, NULL, h },
+				       &(struct agent_new){ .name = "Pre", .email = "pre@example.com", .password_hash = h },
 				       &a, &f),
 			 E_OK);
 	assert_int_equal(auth_login(fx->st, &fx->ar, "pre@example.com",

@@ -16,7 +16,7 @@ static int64_t agent(struct fx *fx, const char *email)
 {
 	struct agent a;
 	struct fail f = { 0 };
-	struct agent_new in = { "Agent", email, "agent", NULL, NULL };
+	struct agent_new in = { .name = "Agent", .email = email, .role = "agent" };
 
 	if (agents_create(fx->st, &fx->ar, &in, &a, &f) != E_OK)
 		fail_msg("agent refused: %s", f.msg);
