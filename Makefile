@@ -38,7 +38,7 @@ MAIN_OBJ := $(BUILD)/obj/src/app/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check test unit api chat crash check-plain check-asan clean bench bench-bin
+.PHONY: all deps run check test unit api chat crash check-plain check-asan clean bench bench-bin bench-chat-sim
 
 all: $(BUILD)/heed
 
@@ -92,7 +92,16 @@ check: deps
 bench: $(BUILD)/heed bench-bin
 	@bench/run.sh $(BUILD)/heed
 
-bench-bin: $(BUILD)/bench/fill $(BUILD)/bench/hello
+bench-bin: $(BUILD)/bench/fill $(BUILD)/bench/hello $(BUILD)/bench/chat_sim
+
+# The busy-hour simulation of the chat wait estimates (docs/performance.md).
+bench-chat-sim: $(BUILD)/bench/chat_sim
+	@$(BUILD)/bench/chat_sim
+
+$(BUILD)/bench/chat_sim: bench/chat_sim.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	@$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/bench/fill: bench/fill.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
