@@ -292,8 +292,10 @@ void api_h_chat_stats(struct http_req *r)
 	enum err e;
 
 	if (h) {
-		hours = strtoll(h, NULL, 10);
-		if (hours < 1 || hours > 24 * 90) {
+		char *end = NULL;
+
+		hours = strtoll(h, &end, 10);
+		if (end == h || *end || hours < 1 || hours > 24 * 90) {
 			api_error(r, E_UNPROC, NULL, "hours", "must be 1 to 2160");
 			return;
 		}

@@ -594,6 +594,19 @@ static int slots_locked(struct hub *h, const char *queue)
 	return s;
 }
 
+/* first_estimate_locked - a contact queued while nobody served its queue
+ * is shown its first estimate now: store it, for the audit. */
+static void first_estimate_locked(struct hub *h, struct chat_live *l,
+				  const struct est *e)
+{
+	struct hub_job *j = job_new(h, NULL, NULL, l);
+
+	if (!j)
+		return;
+	chat_estimate_shown(l, e, &j->ch);
+	job_submit_locked(h, j);
+}
+
 /* estimates_locked - positions and estimates of every waiting contact
  * (one pass, counted per queue); tell those whose view changed. */
 static void estimates_locked(struct hub *h)
@@ -625,6 +638,8 @@ static void estimates_locked(struct hub *h)
 			l->est = e;
 			publish_contact_locked(h, NULL, l, 0, false);
 		}
+		if (e.known && l->c.est_low_ms < 0)
+			first_estimate_locked(h, l, &e);
 	}
 	free(w);
 }
