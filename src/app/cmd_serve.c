@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "app/app.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -45,6 +46,18 @@ static const char *web_dir(void)
 	return "/usr/share/heed/web";
 }
 
+/* test_clock - HEED_TEST_CLOCK_FILE names a file holding milliseconds to
+ * add to the wall clock, for tests of timers in a running server. */
+static void test_clock(void)
+{
+	const char *path = getenv("HEED_TEST_CLOCK_FILE");
+
+	if (!path || !*path)
+		return;
+	clock_offset_file(path);
+	log_warn("serve", "test clock: the time is moved by the offset in %s", path);
+}
+
 int cmd_serve(struct app_opts *o)
 {
 	static struct api api;
@@ -74,6 +87,7 @@ int cmd_serve(struct app_opts *o)
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	test_clock();
 
 	if (app_open_store(&o->cfg, &st) != E_OK)
 		return 1;

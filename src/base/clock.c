@@ -2,12 +2,47 @@
 #define _POSIX_C_SOURCE 200809L
 #include "base/clock.h"
 
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#define OFFSET_READ_EVERY_US 20000
 
 static _Atomic int64_t pinned; /* 0: not pinned */
+static char offset_path[512];  /* "": no offset file */
+static _Atomic int64_t offset_ms, offset_read_at;
+
+/* file_offset - the offset in the offset file, re-read at most every
+ * 20 ms; a missing or unreadable file keeps the last value. */
+static int64_t file_offset(void)
+{
+	int64_t now = clock_mono_us(), v;
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	if (!offset_path[0])
+		return 0;
+	if (now - atomic_load(&offset_read_at) < OFFSET_READ_EVERY_US)
+		return atomic_load(&offset_ms);
+	atomic_store(&offset_read_at, now);
+	fd = open(offset_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return atomic_load(&offset_ms);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n > 0) {
+		buf[n] = '\0';
+		if (sscanf(buf, "%" SCNd64, &v) == 1)
+			atomic_store(&offset_ms, v);
+	}
+	return atomic_load(&offset_ms);
+}
 
 int64_t clock_now_ms(void)
 {
@@ -17,7 +52,14 @@ int64_t clock_now_ms(void)
 	if (p)
 		return p;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + file_offset();
+}
+
+void clock_offset_file(const char *path)
+{
+	snprintf(offset_path, sizeof(offset_path), "%s", path ? path : "");
+	atomic_store(&offset_read_at, 0);
+	atomic_store(&offset_ms, 0);
 }
 
 int64_t clock_mono_us(void)

@@ -63,9 +63,10 @@ def add_agent(db, email, name, role, password=PASSWORD):
 class Server:
     """One `heed serve` process on a given database."""
 
-    def __init__(self, db, log_path):
+    def __init__(self, db, log_path, env=None):
         self.db = db
         self.log_path = log_path
+        self.env = env or {}
         self.proc = None
         self.port = None
 
@@ -74,7 +75,7 @@ class Server:
         self.proc = subprocess.Popen(
             [HEED_BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0"],
             stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL,
-            env=dict(os.environ, HEED_WEB_DIR=os.path.join(ROOT, "web")))
+            env=dict(os.environ, HEED_WEB_DIR=os.path.join(ROOT, "web"), **self.env))
         lines = queue.Queue()
 
         def drain():  # keep reading so the server never blocks on stdout
@@ -263,7 +264,8 @@ class ServerTest(unittest.TestCase):
             cls.tokens[role] = add_agent(cls.db, "%s@example.com" % role,
                                          role.capitalize() + " Person", role)
         cls.extra_setup_cli()
-        cls.server = Server(cls.db, os.path.join(cls.tmp, "server.log")).start()
+        cls.server = Server(cls.db, os.path.join(cls.tmp, "server.log"),
+                            cls.server_env()).start()
         cls.addClassCleanup(cls._shutdown)
         cls.port = cls.server.port
         cls.admin = Client(cls.port, cls.tokens["admin"])
@@ -276,6 +278,11 @@ class ServerTest(unittest.TestCase):
             if r.status != 200 or not isinstance(r.json, dict):
                 raise RuntimeError("GET /api/v1/me as %s: %r" % (role, r))
             cls.ids[role] = r.json.get("id")
+
+    @classmethod
+    def server_env(cls):
+        """Hook: extra environment for `heed serve` (cls.tmp exists)."""
+        return {}
 
     @classmethod
     def extra_setup_cli(cls):
