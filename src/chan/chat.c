@@ -177,8 +177,10 @@ static void unfollow(struct follow *fw)
 
 /* replay - send the events of fw's case after after_id (public only for
  * customers), from this loop's read handle. */
+/* replay - the case's events after after_id that this socket has not had;
+ * cust_name names the customer's messages (NULL: no name). */
 static enum err replay(struct chat_conn *c, struct follow *fw, int64_t after_id,
-		       bool internal_too)
+		       bool internal_too, const char *cust_name)
 {
 	struct arena ar;
 	struct event_list el;
@@ -197,9 +199,7 @@ static enum err replay(struct chat_conn *c, struct follow *fw, int64_t after_id,
 				continue;
 			fw->last_id = ev->id;
 			send_json(c, json_pack("{s:s, s:o}", "type", "event", "event",
-					       hub_event_json(c->w->hub, ev,
-							      c->customer_name[0]
-								      ? c->customer_name : NULL)));
+					       hub_event_json(c->w->hub, ev, cust_name)));
 		}
 		arena_reset(&ar);
 	} while (e == E_OK && el.n == REPLAY_PAGE);
@@ -299,7 +299,8 @@ static bool hello_customer(struct chat_conn *c, struct arena *ar,
 			    case_status_name(cs.status));
 	send_json(c, welcome);
 	if (fw) {
-		replay(c, fw, last_id, false);
+		replay(c, fw, last_id, false,
+		       c->customer_name[0] ? c->customer_name : NULL);
 		send_json(c, json_pack("{s:s, s:I}", "type", "replayed", "last_event_id",
 				       (json_int_t)fw->last_id));
 	}
@@ -407,6 +408,7 @@ static void on_open_case(struct chat_conn *c, json_t *req)
 	struct arena ar;
 	struct case_ cs;
 	struct fact_list facts = {0};
+	struct customer cu;
 	struct contact ct;
 	struct follow *fw;
 	json_t *jf, *jc = json_null();
@@ -441,7 +443,8 @@ static void on_open_case(struct chat_conn *c, json_t *req)
 			       cs.subject, "status", case_status_name(cs.status),
 			       "priority", case_priority_name(cs.priority), "queue",
 			       cs.queue, "facts", jf, "contact", jc));
-	replay(c, fw, fw->last_id, true);
+	replay(c, fw, fw->last_id, true,
+	       store_customer_get(c->w->rd, &ar, cs.customer_id, &cu) == E_OK ? cu.name : NULL);
 	send_json(c, json_pack("{s:s, s:I, s:I}", "type", "replayed", "case_id",
 			       (json_int_t)case_id, "last_event_id",
 			       (json_int_t)fw->last_id));

@@ -75,7 +75,7 @@ class Resume(ChatTest):
 
     def test_agent_reopen_replays_notes_too(self):
         async def go():
-            s = self.start_chat("Printer offline")
+            s = self.start_chat("Printer offline", name="Ana Lima")
             case_id = s["case_id"]
             c = await self.customer(s["token"])
             a = await self.agent_sock("agent2")
@@ -93,6 +93,8 @@ class Resume(ChatTest):
             want = [e["id"] for e in self.case_events(case_id) if e["id"] > mark]
             self.assertEqual(got, want)
             self.assertIn(note.json["id"], got)
+            names = {e["author"]["name"] for e in a2.events() if e["author"]["kind"] == "customer"}
+            self.assertEqual(names, {"Ana Lima"}, "the agent sees who wrote")
             await self.done(a2, c)
         run(go())
 
