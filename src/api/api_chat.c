@@ -70,7 +70,7 @@ void api_h_chat_start(struct http_req *r)
 
 	if (!s)
 		return;
-	if (!api_get_str(r, q->body, "site", "site", true, &site_key) ||
+	if (!api_get_str(r, q->body, "site", "site", false, &site_key) ||
 	    !api_get_str(r, q->body, "queue", "queue", false, &queue) ||
 	    !api_get_str(r, q->body, "name", "name", false, &s->in.name) ||
 	    !api_get_str(r, q->body, "email", "email", false, &s->in.email) ||
@@ -81,18 +81,9 @@ void api_h_chat_start(struct http_req *r)
 	if (ident && (!api_get_str(r, ident, "id", "identity.id", true, &id) ||
 		      !api_get_str(r, ident, "signature", "identity.signature", true, &sig)))
 		return;
-	e = store_site_by_key(q->w->rd, &r->arena, site_key, &site);
-	if (e == E_NOTFOUND) {
-		api_error(r, E_UNPROC, NULL, "site", "no such site");
-		return;
-	}
-	if (e) {
-		api_fail(r, e, NULL);
-		return;
-	}
-	if (!sites_origin_ok(&site, r->origin, r->host)) {
-		api_error(r, E_FORBIDDEN, "origin_not_allowed", NULL,
-			  "this page's origin is not allowed for the site");
+	if ((e = sites_find(q->w->rd, &r->arena, site_key, r->origin, r->host, &site,
+			    &f)) != E_OK) {
+		api_fail(r, e, &f);
 		return;
 	}
 	r->cors_origin = r->origin;

@@ -131,6 +131,50 @@ bool sites_origin_ok(const struct site *s, const char *origin, const char *host)
 	return false;
 }
 
+/* origin_listed - the site names origin in its list (not the host rule). */
+static bool origin_listed(const struct site *s, const char *origin)
+{
+	return sites_origin_ok(s, origin, NULL);
+}
+
+enum err sites_find(struct store *st, struct arena *ar, const char *key,
+		    const char *origin, const char *host, struct site *out,
+		    struct fail *f)
+{
+	struct site_list sl;
+	size_t found = 0;
+	enum err e;
+
+	if (key) {
+		e = store_site_by_key(st, ar, key, out);
+		if (e == E_NOTFOUND)
+			return fail_set(f, E_UNPROC, NULL, "site", "no such site");
+		if (e != E_OK)
+			return domain__io(f, e);
+	} else {
+		if (!origin)
+			return fail_set(f, E_UNPROC, "missing_field", "site",
+					"name the site: there is no Origin to find it by");
+		if ((e = store_site_list(st, ar, &sl)) != E_OK)
+			return domain__io(f, e);
+		for (size_t i = 0; i < sl.n; i++)
+			if (origin_listed(&sl.items[i], origin) && found++ == 0)
+				*out = sl.items[i];
+		if (found > 1)
+			return fail_set(f, E_UNPROC, NULL, "site",
+					"several sites allow this page; name one (data-site)");
+		if (found == 0 && sl.n == 1)
+			*out = sl.items[0]; /* the host rule below decides */
+		else if (found == 0)
+			return fail_set(f, E_FORBIDDEN, "origin_not_allowed", NULL,
+					"no site allows this page's origin");
+	}
+	if (!sites_origin_ok(out, origin, host))
+		return fail_set(f, E_FORBIDDEN, "origin_not_allowed", NULL,
+				"this page's origin is not allowed for the site");
+	return E_OK;
+}
+
 enum err queues_put(struct store *st, struct arena *ar, const char *name,
 		    const char *skills, struct queue_def *out, struct fail *f)
 {

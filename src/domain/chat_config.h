@@ -38,6 +38,15 @@ enum err sites_verify(const struct site *s, const char *id, const char *sig_hex,
 /* sites_origin_ok - origin is one of the site's, or (host given) the same
  * host as the request's. */
 bool sites_origin_ok(const struct site *s, const char *origin, const char *host);
+/* sites_find - the site a widget on the page at origin speaks for: by key
+ * when given (E_UNPROC field "site" if unknown), else the one site that
+ * lists the origin (or the only site, for a page on heed's own host).
+ * Then the origin must be allowed: E_FORBIDDEN reason
+ * "origin_not_allowed".  Several sites listing the origin with no key:
+ * E_UNPROC field "site".  No key and no Origin: E_UNPROC field "site". */
+enum err sites_find(struct store *st, struct arena *ar, const char *key,
+		    const char *origin, const char *host, struct site *out,
+		    struct fail *f);
 
 /* queues_put - create or change a queue (name as a case queue; skills a
  * skill list, routing_skills_valid).  Fields "name", "skills". */

@@ -426,6 +426,35 @@ class Steps(ChatTest):
         run(go())
 
 
+class SiteByOrigin(ChatTest):
+    """The embed snippet may leave out data-site: the page's origin finds it."""
+
+    def test_site_found_by_origin(self):
+        r = self.anon.post("/api/v1/chat/sessions", {"subject": "No site named"},
+                           headers={"Origin": SHOP})
+        self.assertStatus(r, 201)
+        self.assertEqual(r.headers.get("Access-Control-Allow-Origin"), SHOP)
+        r = self.anon.post("/api/v1/chat/sessions", {"subject": "x"},
+                           headers={"Origin": "http://evil.test"})
+        self.assertError(r, 403, "forbidden")
+        self.assertEqual(r.json["error"]["reason"], "origin_not_allowed")
+        self.assertError(self.anon.post("/api/v1/chat/sessions", {"subject": "x"}),
+                         422, "invalid_value", "site")
+        self.assertError(self.anon.post("/api/v1/chat/sessions", {"site": "nope", "subject": "x"},
+                                        headers={"Origin": SHOP}), 422, "invalid_value", "site")
+        # two sites on one origin: the page must say which
+        r = self.admin.post("/api/v1/sites", {"key": "shop2", "name": "Shop 2", "queue": "support",
+                                              "origins": "http://other.test " + SHOP})
+        self.assertStatus(r, 201)
+        self.assertError(self.anon.post("/api/v1/chat/sessions", {"subject": "x"},
+                                        headers={"Origin": SHOP}), 422, "invalid_value", "site")
+        self.assertStatus(self.anon.post("/api/v1/chat/sessions", {"subject": "x", "site": "shop2"},
+                                         headers={"Origin": SHOP}), 201)
+        r = self.anon.post("/api/v1/chat/sessions", {"subject": "x"},
+                           headers={"Origin": "http://other.test"})
+        self.assertStatus(r, 201)
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main()
