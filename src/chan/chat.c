@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/arena.h"
 #include "base/clock.h"
@@ -332,6 +333,16 @@ static bool hello_agent(struct chat_conn *c, struct arena *ar, const char *token
 	return true;
 }
 
+/* same_host - the Origin is heed's own host (or absent: not a browser). */
+static bool same_host(const char *origin, const char *host)
+{
+	const char *p = origin ? strstr(origin, "://") : NULL;
+
+	if (!origin)
+		return true;
+	return p && host && strcasecmp(p + 3, host) == 0;
+}
+
 static void on_hello(struct chat_conn *c, json_t *req)
 {
 	const char *token = json_string_value(json_object_get(req, "token"));
@@ -340,8 +351,16 @@ static void on_hello(struct chat_conn *c, json_t *req)
 	struct arena ar;
 	bool ok;
 
-	if (!token)
+	if (!token) {
+		/* the console's cookie: only from a page of heed itself, so that
+		 * another site (even a sibling subdomain) cannot ride on it */
+		if (!same_host(ws_origin(c->ws), ws_host(c->ws))) {
+			send_error(c, "forbidden", "sign in with a token from this page", req);
+			ws_close(c->ws, 4403, "forbidden");
+			return;
+		}
 		token = cookie_token(ws_cookie(c->ws), cookie, sizeof(cookie));
+	}
 	if (!token) {
 		send_error(c, "unauthorized", "send a token, or sign in to the console", req);
 		ws_close(c->ws, 4401, "unauthorized");

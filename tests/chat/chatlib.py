@@ -40,9 +40,10 @@ class Sock:
         self.seen = 0  # frames[:seen] were consumed by next()/expect()
 
     @classmethod
-    async def open(cls, port, origin=None, hello=None):
+    async def open(cls, port, origin=None, hello=None, headers=None):
         ws = await websockets.connect("ws://127.0.0.1:%d/ws/chat" % port, subprotocols=[PROTO],
-                                      origin=origin, max_size=None, ping_interval=None)
+                                      origin=origin, max_size=None, ping_interval=None,
+                                      extra_headers=headers or {})
         s = cls(ws)
         if hello is not None:
             await s.send(dict(hello, type="hello"))

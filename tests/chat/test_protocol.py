@@ -7,6 +7,7 @@ import asyncio
 import json
 
 from chatlib import SHOP, ChatTest, Sock, run
+from harness import PASSWORD
 
 
 class Resume(ChatTest):
@@ -161,6 +162,24 @@ class BadInput(ChatTest):
             s = await Sock.open(self.port, SHOP, {"token": "heedv_" + "A" * 43})
             self.assertEqual((await s.expect("error"))["code"], "unauthorized")
             self.assertEqual(await s.closed(), 4401)
+        run(go())
+
+    def test_console_cookie_only_from_heeds_own_pages(self):
+        r = self.anon.post("/api/v1/sessions", {"email": "agent@example.com", "password": PASSWORD})
+        self.assertStatus(r, 201)
+        cookie = {"Cookie": "heed_session=" + r.json["token"]}
+        own = "http://127.0.0.1:%d" % self.port
+
+        async def go():
+            s = await Sock.open(self.port, own, {}, headers=cookie)
+            w = await s.expect("welcome")
+            self.assertEqual((w["role"], w["agent"]["id"]), ("agent", self.ids["agent"]))
+            await s.close()
+            # a page elsewhere (even one allowed to embed the widget) cannot ride on it
+            for origin in (SHOP, "http://evil.test"):
+                s = await Sock.open(self.port, origin, {}, headers=cookie)
+                self.assertEqual((await s.expect("error"))["code"], "forbidden")
+                self.assertEqual(await s.closed(), 4403)
         run(go())
 
     def test_bad_frames_get_errors_and_the_socket_lives(self):
