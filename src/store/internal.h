@@ -6,7 +6,8 @@
  * store_sqlite_schema.c (migrations), store_sqlite_agents.c (agents,
  * tokens), store_sqlite_customers.c (customers, identifiers, search),
  * store_sqlite_cases.c (cases), store_sqlite_timeline.c (events, facts) and
- * store_sqlite_chat.c (queues, sites, contacts, saved replies, outbox).
+ * store_sqlite_chat.c (queues, sites, contacts, saved replies),
+ * store_sqlite_outbox.c (email to send).
  *
  * Statements: each handle caches its prepared statements in an array indexed
  * by enum sq_stmt, prepared on first use and reset after each use.  The SQL
@@ -99,6 +100,9 @@ enum sq_stmt {
 	SQ_REPLY_DELETE,
 	SQ_REPLY_LIST,
 	SQ_OUTBOX_INSERT,
+	SQ_OUTBOX_DUE,
+	SQ_OUTBOX_GET,
+	SQ_OUTBOX_UPDATE,
 
 	SQ__COUNT
 };
@@ -227,6 +231,11 @@ enum err sq__reply_get(struct store *st, struct arena *ar, int64_t id, struct sa
 enum err sq__reply_delete(struct store *st, int64_t id);
 enum err sq__reply_list(struct store *st, struct arena *ar, int64_t owner_id, struct reply_list *out);
 enum err sq__outbox_insert(struct store *st, struct outbox_msg *m);
+enum err sq__outbox_due(struct store *st, struct arena *ar, int64_t now,
+			size_t limit, struct outbox_list *out);
+enum err sq__outbox_get(struct store *st, struct arena *ar, int64_t id,
+			struct outbox_msg *out);
+enum err sq__outbox_update(struct store *st, const struct outbox_msg *m);
 
 /* --- SQL text of the composed statements, exposed for the plan tests ---- */
 

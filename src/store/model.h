@@ -185,7 +185,8 @@ struct saved_reply {
 
 enum outbox_state { OUTBOX_PENDING = 1, OUTBOX_SENT, OUTBOX_FAILED };
 
-/* An email to send, written in the transaction of what caused it. */
+/* An email to send, written in the transaction of what caused it, sent by
+ * chan/mail.c with retries. */
 struct outbox_msg {
 	int64_t id;
 	int64_t case_id;         /* 0: none */
@@ -196,7 +197,9 @@ struct outbox_msg {
 	enum outbox_state state;
 	int attempts;
 	int64_t created_at;
-	int64_t sent_at;
+	int64_t sent_at;         /* 0: not sent */
+	int64_t next_at;         /* pending: not before this time */
+	char *last_error;        /* why the last attempt failed, or NULL */
 };
 
 #endif

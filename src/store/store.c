@@ -410,3 +410,26 @@ enum err store_outbox_insert(struct store *st, struct outbox_msg *m)
 		return counted(E_IO);
 	return counted(st->ops->outbox_insert(st, m));
 }
+
+enum err store_outbox_due(struct store *st, struct arena *ar, int64_t now,
+			  size_t limit, struct outbox_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->outbox_due(st, ar, now, limit, out));
+}
+
+enum err store_outbox_get(struct store *st, struct arena *ar, int64_t id,
+			  struct outbox_msg *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->outbox_get(st, ar, id, out));
+}
+
+enum err store_outbox_update(struct store *st, const struct outbox_msg *m)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->outbox_update(st, m));
+}

@@ -39,6 +39,7 @@ struct queue_list { struct queue_def *items; size_t n; };
 struct site_list { struct site *items; size_t n; };
 struct contact_list { struct contact *items; size_t n; };
 struct reply_list { struct saved_reply *items; size_t n; };
+struct outbox_list { struct outbox_msg *items; size_t n; };
 
 /* Filters for the case list.  Zero/NULL fields do not filter, except
  * limit: a limit of 0 returns no rows (callers bound it).  Results are
@@ -170,6 +171,14 @@ struct store_ops {
 			       int64_t owner_id, struct reply_list *out);
 
 	enum err (*outbox_insert)(struct store *st, struct outbox_msg *m);
+	/* outbox_due - pending messages whose next_at <= now, oldest first. */
+	enum err (*outbox_due)(struct store *st, struct arena *ar, int64_t now,
+			       size_t limit, struct outbox_list *out);
+	/* outbox_get - one message; E_NOTFOUND if none. */
+	enum err (*outbox_get)(struct store *st, struct arena *ar, int64_t id,
+			       struct outbox_msg *out);
+	/* outbox_update - state, attempts, sent_at, next_at, last_error. */
+	enum err (*outbox_update)(struct store *st, const struct outbox_msg *m);
 };
 
 /* Every backend handle starts with this. */
@@ -266,6 +275,11 @@ enum err store_reply_delete(struct store *st, int64_t id);
 enum err store_reply_list(struct store *st, struct arena *ar, int64_t owner_id,
 			  struct reply_list *out);
 enum err store_outbox_insert(struct store *st, struct outbox_msg *m);
+enum err store_outbox_due(struct store *st, struct arena *ar, int64_t now,
+			  size_t limit, struct outbox_list *out);
+enum err store_outbox_get(struct store *st, struct arena *ar, int64_t id,
+			  struct outbox_msg *out);
+enum err store_outbox_update(struct store *st, const struct outbox_msg *m);
 
 /* store_errors - backend errors (E_IO) seen by the wrappers, for /metrics. */
 uint64_t store_errors(void);

@@ -437,4 +437,7 @@ const struct store_ops store_sqlite_ops = {
 	.reply_delete = sq__reply_delete,
 	.reply_list = sq__reply_list,
 	.outbox_insert = sq__outbox_insert,
+	.outbox_due = sq__outbox_due,
+	.outbox_get = sq__outbox_get,
+	.outbox_update = sq__outbox_update,
 };

@@ -1,7 +1,7 @@
 /*
  * store_sqlite_chat.c - what live chat keeps: queues, the sites that embed
- * the widget, contacts (one conversation each), saved replies and the
- * email outbox.
+ * the widget, contacts (one conversation each) and saved replies (the
+ * outbox is in store_sqlite_outbox.c).
  *
  * Contacts are updated in place as they move through their states (the
  * case timeline, not this row, is the history).  The hub reloads every
@@ -562,39 +562,6 @@ enum err sq__reply_list(struct store *base, struct arena *ar, int64_t owner_id,
 	e = sq__collect(st, s, rc, ar, sizeof(struct saved_reply), read_reply,
 			"reply_list", &items, &out->n);
 	out->items = items;
-out:
-	sq__done(s);
-	return e;
-}
-
-/* ---- outbox ------------------------------------------------------------ */
-
-enum err sq__outbox_insert(struct store *base, struct outbox_msg *m)
-{
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_OUTBOX_INSERT,
-		     "INSERT INTO outbox (case_id, kind, to_addr, subject, body,"
-		     " state, attempts, created_at, sent_at)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_id(s, 1, m->case_id, &rc);
-	sq__bind_text(s, 2, m->kind, &rc);
-	sq__bind_text(s, 3, m->to_addr, &rc);
-	sq__bind_text(s, 4, m->subject, &rc);
-	sq__bind_text(s, 5, m->body, &rc);
-	sq__bind_i64(s, 6, m->state ? m->state : OUTBOX_PENDING, &rc);
-	sq__bind_i64(s, 7, m->attempts, &rc);
-	sq__bind_i64(s, 8, m->created_at, &rc);
-	sq__bind_id(s, 9, m->sent_at, &rc);
-	e = sq__run(st, s, rc, "outbox_insert");
-	if (e == E_OK)
-		m->id = sqlite3_last_insert_rowid(st->db);
 out:
 	sq__done(s);
 	return e;

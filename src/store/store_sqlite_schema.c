@@ -211,10 +211,20 @@ static const char migration_3[] =
 
 	"PRAGMA user_version = 3;";
 
+/* 4: the outbox is sent with retries: when to try next, and why the last
+ * attempt failed. */
+static const char migration_4[] =
+	"ALTER TABLE outbox ADD COLUMN next_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN last_error TEXT;"
+	"DROP INDEX outbox_state;"
+	"CREATE INDEX outbox_due ON outbox(state, next_at, id);"
+	"PRAGMA user_version = 4;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -30,7 +30,7 @@
 
 #define OK(x) assert_int_equal((x), E_OK)
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 struct fx {
 	char path[64];
@@ -217,7 +217,8 @@ static void test_migrate_upgrades(void **state)
 	mk_customer(fx->st, "Alice");
 	store_close(fx->st);
 	db = raw_open(fx->path);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE outbox; DROP TABLE saved_replies;"
+	assert_int_equal(sqlite3_exec(db, "DROP INDEX outbox_due;"
+				      "DROP TABLE outbox; DROP TABLE saved_replies;"
 				      "DROP TABLE contacts; DROP TABLE sites;"
 				      "DROP TABLE queues;"
 				      "ALTER TABLE agents DROP COLUMN skills;"
@@ -239,6 +240,9 @@ static void test_migrate_upgrades(void **state)
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM sqlite_schema"
 				 " WHERE name = 'contacts'"),
 			 1);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM pragma_table_info('outbox')"
+				 " WHERE name IN ('next_at', 'last_error')"),
+			 2);
 }
 
 static void test_migrate_refuses_newer(void **state)
@@ -1194,6 +1198,57 @@ static void plan(sqlite3 *db, const char *sql, char *out, size_t size)
 /* Every case-list variant is an index range walked in id order (no sort,
  * no full scan); an identifier-only search looks its prefixes up in the
  * UNIQUE index. */
+/* The outbox: due messages oldest first, not before their next_at; an
+ * update moves them out of the due set and keeps the error. */
+static void test_outbox(void **state)
+{
+	struct fx *fx = *state;
+	struct outbox_msg m[3] = {
+		{.kind = "transcript", .to_addr = "a@example.com", .subject = "s1",
+		 .body = "b1", .created_at = 10, .next_at = 0},
+		{.kind = "transcript", .to_addr = "b@example.com", .subject = "s2",
+		 .body = "b2", .created_at = 11, .next_at = 500},
+		{.kind = "agent_replied", .to_addr = "c@example.com", .subject = "s3",
+		 .body = "b3", .created_at = 12, .next_at = 100},
+	};
+	struct outbox_list l;
+	struct outbox_msg got;
+
+	for (int i = 0; i < 3; i++)
+		OK(store_outbox_insert(fx->st, &m[i]));
+	OK(store_outbox_due(fx->st, &fx->ar, 200, 10, &l));
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].id, m[0].id);
+	assert_int_equal(l.items[1].id, m[2].id);
+	assert_string_equal(l.items[1].body, "b3");
+	assert_int_equal(l.items[1].state, OUTBOX_PENDING);
+	OK(store_outbox_due(fx->st, &fx->ar, 200, 1, &l));
+	assert_int_equal(l.n, 1);
+
+	m[0].state = OUTBOX_SENT;
+	m[0].attempts = 1;
+	m[0].sent_at = 150;
+	OK(store_outbox_update(fx->st, &m[0]));
+	m[2].attempts = 1;
+	m[2].next_at = 1000;
+	m[2].last_error = "connection refused";
+	OK(store_outbox_update(fx->st, &m[2]));
+	OK(store_outbox_due(fx->st, &fx->ar, 600, 10, &l));
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.items[0].id, m[1].id);
+	OK(store_outbox_get(fx->st, &fx->ar, m[2].id, &got));
+	assert_string_equal(got.last_error, "connection refused");
+	assert_int_equal(got.attempts, 1);
+	assert_int_equal(got.sent_at, 0);
+	OK(store_outbox_get(fx->st, &fx->ar, m[0].id, &got));
+	assert_int_equal(got.state, OUTBOX_SENT);
+	assert_int_equal(got.sent_at, 150);
+	assert_null(got.last_error);
+	assert_int_equal(store_outbox_get(fx->st, &fx->ar, 999, &got), E_NOTFOUND);
+	got.id = 999;
+	assert_int_equal(store_outbox_update(fx->st, &got), E_NOTFOUND);
+}
+
 static void test_query_plans(void **state)
 {
 	struct fx *fx = *state;
@@ -1251,6 +1306,7 @@ int main(void)
 		T(test_fail_nth),
 		T(test_fault_sweep),
 		T(test_query_plans),
+		T(test_outbox),
 #undef T
 	};
 
