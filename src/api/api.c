@@ -435,6 +435,9 @@ enum err api_start(struct api *a, const struct api_config *cfg)
 				.presence_grace_ms = 30 * 1000};
 	if ((e = hub_start(&hc, a->txq, a->bus, &a->hub)) != E_OK)
 		goto fail;
+	a->cfg.mail.db_uri = cfg->db_uri;
+	if ((e = mail_start(&a->cfg.mail, a->txq, &a->mail)) != E_OK)
+		goto fail;
 	return E_OK;
 fail:
 	api_stop(a);
@@ -443,6 +446,8 @@ fail:
 
 void api_stop(struct api *a)
 {
+	mail_stop(a->mail); /* before the write queue: it records its last try */
+	a->mail = NULL;
 	pool_stop(a->slow);
 	txq_stop(a->txq); /* every chat job is done: the hub can go */
 	hub_stop(a->hub);

@@ -17,6 +17,7 @@
 #include "chan/bus.h"
 #include "chan/chat.h"
 #include "chan/hub.h"
+#include "chan/mail.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "store/txq.h"
@@ -25,6 +26,7 @@ struct api_config {
 	const char *db_uri;
 	int64_t session_ttl_ms;
 	const char *web_dir;  /* static files: widget, console, demo page */
+	struct mail_config mail; /* its db_uri is db_uri */
 };
 
 /* Shared by every worker thread. */
@@ -35,6 +37,7 @@ struct api {
 	struct store *slow_st; /* read handle used only by that thread */
 	struct bus *bus;     /* events to the loops' sockets */
 	struct hub *hub;     /* live chat state */
+	struct mail *mail;   /* the email sender, or NULL when not configured */
 };
 
 /* Per worker thread. */

@@ -228,6 +228,7 @@ static void resume_mail(struct http_req *r)
 		api_fail(r, m->j.job.result, NULL);
 		return;
 	}
+	mail_kick(api_req(r)->w->api->mail);
 	api_json(r, 202, json_pack("{s:s, s:s}", "status", "queued", "to", m->m.to_addr));
 }
 

@@ -63,7 +63,12 @@ int cmd_serve(struct app_opts *o)
 	static struct api api;
 	struct api_config acfg = {.db_uri = o->cfg.db,
 				  .session_ttl_ms = o->cfg.session_ttl_s * 1000,
-				  .web_dir = web_dir()};
+				  .web_dir = web_dir(),
+				  .mail = {.smtp_url = o->cfg.smtp_url,
+					   .smtp_user = o->cfg.smtp_user,
+					   .smtp_password = o->cfg.smtp_password,
+					   .from = o->cfg.mail_from,
+					   .require_tls = o->cfg.smtp_require_tls}};
 	struct http_server_config hcfg = {
 		.listen = o->cfg.listen,
 		.workers = o->cfg.workers,
@@ -107,6 +112,10 @@ int cmd_serve(struct app_opts *o)
 	fflush(stdout);
 	log_info("serve", "database %s, %d worker(s), body limit %zu bytes",
 		 o->cfg.db, o->cfg.workers, o->cfg.max_body);
+	if (o->cfg.smtp_url[0])
+		log_info("serve", "email: sending through SMTP as %s", o->cfg.mail_from);
+	else
+		log_warn("serve", "email: no smtp_url set; email waits in the outbox");
 
 	sigwait(&sigs, &sig);
 	log_info("serve", "%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -19,6 +19,16 @@ void config_defaults(struct config *c)
 	c->session_ttl_s = 12 * 3600;
 	c->log_requests = true;
 	snprintf(c->default_country, sizeof(c->default_country), "1");
+	snprintf(c->mail_from, sizeof(c->mail_from), "heed@localhost");
+}
+
+/* set_text - copy value into a setting of n bytes; false if it is longer. */
+static bool set_text(char *dst, size_t n, const char *value)
+{
+	if (strlen(value) >= n)
+		return false;
+	snprintf(dst, n, "%s", value);
+	return true;
 }
 
 static bool parse_long(const char *s, long min, long max, long *out)
@@ -74,13 +84,31 @@ enum err config_set(struct config *c, const char *key, const char *value)
 		if (!parse_long(value, 1, 999, &v))
 			goto bad;
 		snprintf(c->default_country, sizeof(c->default_country), "%ld", v);
+	} else if (!strcmp(key, "smtp_url")) {
+		if ((*value && strncmp(value, "smtp://", 7) && strncmp(value, "smtps://", 8)) ||
+		    !set_text(c->smtp_url, sizeof(c->smtp_url), value))
+			goto bad;
+	} else if (!strcmp(key, "smtp_user")) {
+		if (!set_text(c->smtp_user, sizeof(c->smtp_user), value))
+			goto bad;
+	} else if (!strcmp(key, "smtp_password")) {
+		if (!set_text(c->smtp_password, sizeof(c->smtp_password), value))
+			goto bad;
+	} else if (!strcmp(key, "mail_from")) {
+		if (!strchr(value, '@') || strpbrk(value, "\r\n<> ") ||
+		    !set_text(c->mail_from, sizeof(c->mail_from), value))
+			goto bad;
+	} else if (!strcmp(key, "smtp_require_tls")) {
+		if (!parse_bool(value, &c->smtp_require_tls))
+			goto bad;
 	} else {
 		log_error("config", "unknown setting '%s'", key);
 		return E_INVAL;
 	}
 	return E_OK;
 bad:
-	log_error("config", "bad value '%s' for '%s'", value, key);
+	log_error("config", "bad value '%s' for '%s'", strstr(key, "password") ? "***" : value,
+		  key);
 	return E_INVAL;
 }
 
@@ -142,6 +170,11 @@ enum err config_load_env(struct config *c)
 		{"HEED_SESSION_TTL", "session_ttl"},
 		{"HEED_LOG_REQUESTS", "log_requests"},
 		{"HEED_DEFAULT_COUNTRY", "default_country"},
+		{"HEED_SMTP_URL", "smtp_url"},
+		{"HEED_SMTP_USER", "smtp_user"},
+		{"HEED_SMTP_PASSWORD", "smtp_password"},
+		{"HEED_MAIL_FROM", "mail_from"},
+		{"HEED_SMTP_REQUIRE_TLS", "smtp_require_tls"},
 	};
 	enum err e;
 

@@ -23,6 +23,11 @@ struct config {
 	int64_t session_ttl_s;
 	bool log_requests;
 	char default_country[8];
+	char smtp_url[512];      /* "": email is not sent (it waits in the outbox) */
+	char smtp_user[256];
+	char smtp_password[256];
+	char mail_from[256];
+	bool smtp_require_tls;
 };
 
 /* config_defaults - the built-in values. */
