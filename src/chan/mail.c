@@ -132,6 +132,24 @@ static struct curl_slist *headers(struct mail *ml, struct arena *ar,
 
 /* ---- one attempt ------------------------------------------------------- */
 
+/* stopping - libcurl's progress callback: abort the attempt when heed is
+ * stopping, so a hanging mail server never holds up shutdown. */
+static bool is_stopping(struct mail *ml)
+{
+	bool stop;
+
+	pthread_mutex_lock(&ml->mu);
+	stop = ml->stop;
+	pthread_mutex_unlock(&ml->mu);
+	return stop;
+}
+
+static int stopping(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
+{
+	(void)a, (void)b, (void)c, (void)d;
+	return is_stopping(arg);
+}
+
 /* send_one - one SMTP transaction; the outcome, and why in err. */
 static enum outbox_outcome send_one(struct mail *ml, struct arena *ar,
 				    const struct outbox_msg *m, char *err, size_t n)
@@ -165,6 +183,9 @@ static enum outbox_outcome send_one(struct mail *ml, struct arena *ar,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, ml->cfg.timeout_s);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, stopping);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, ml);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	if (ml->cfg.smtp_user[0]) {
 		curl_easy_setopt(c, CURLOPT_USERNAME, ml->cfg.smtp_user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, ml->cfg.smtp_password);
@@ -243,10 +264,12 @@ static bool send_due(struct mail *ml)
 		arena_release(&ar);
 		return false;
 	}
-	for (size_t i = 0; i < l.n && !ml->stop; i++) {
+	for (size_t i = 0; i < l.n && !is_stopping(ml); i++) {
 		struct outbox_msg *m = &l.items[i];
 		enum outbox_outcome o = send_one(ml, &ar, m, err, sizeof(err));
 
+		if (o != OUTBOX_OK && is_stopping(ml))
+			break; /* cut short: not an attempt; it goes at the next start */
 		outbox_next(m, o, err, clock_now_ms(), &ar);
 		if (o == OUTBOX_OK)
 			log_info("mail", "sent outbox %lld (%s) to %s", (long long)m->id, m->kind,
@@ -291,7 +314,7 @@ static void *mail_main(void *arg)
 		pthread_mutex_unlock(&ml->mu);
 		do
 			more = send_due(ml);
-		while (more && !ml->stop);
+		while (more && !is_stopping(ml));
 	}
 	return NULL;
 }
