@@ -160,6 +160,12 @@ enum err sq__col_text(struct arena *ar, sqlite3_stmt *s, int i, char **out);
 /* sq_read_fn - fill *item (zeroed) from the current row of s. */
 typedef enum err (*sq_read_fn)(struct arena *ar, sqlite3_stmt *s, void *item);
 
+/* sq__one_by_id - the one row that sql (binding ?1 to id) returns, read
+ * with read into out (zeroed first, `size` bytes); E_NOTFOUND if none. */
+enum err sq__one_by_id(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+		       int64_t id, struct arena *ar, size_t size, sq_read_fn read,
+		       const char *what, void *out);
+
 /* sq__collect - step s to the end, reading each row with read into an
  * array of exactly n items of `size` bytes allocated in ar (NULL when n is
  * 0).  bind_rc is checked first.  The caller still calls sq__done. */

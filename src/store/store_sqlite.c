@@ -176,6 +176,28 @@ static enum err grow_rows(char **heap, size_t *cap, size_t size)
  * copied once into an arena array of exactly n items: the arena keeps no
  * slack and the caller's limit may be far above the rows that exist.
  */
+enum err sq__one_by_id(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+		       int64_t id, struct arena *ar, size_t size, sq_read_fn read,
+		       const char *what, void *out)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
+	enum err e;
+
+	e = sq__stmt(st, id_stmt, sql, &s);
+	if (e != E_OK)
+		goto out;
+	sq__bind_i64(s, 1, id, &rc);
+	e = sq__row(st, s, rc, what);
+	if (e == E_OK) {
+		memset(out, 0, size);
+		e = read(ar, s, out);
+	}
+out:
+	sq__done(s);
+	return e;
+}
+
 enum err sq__collect(struct sq_store *st, sqlite3_stmt *s, int bind_rc,
 		     struct arena *ar, size_t size, sq_read_fn read,
 		     const char *what, void **items, size_t *n)

@@ -104,24 +104,9 @@ out:
 enum err sq__agent_get(struct store *base, struct arena *ar, int64_t id,
 		       struct agent *out)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_AGENT_GET,
-		     "SELECT " AGENT_COLS " FROM agents WHERE id = ?1", &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_i64(s, 1, id, &rc);
-	e = sq__row(st, s, rc, "agent_get");
-	if (e == E_OK) {
-		memset(out, 0, sizeof(*out));
-		e = read_agent(ar, s, out);
-	}
-out:
-	sq__done(s);
-	return e;
+	return sq__one_by_id(sq__from(base), SQ_AGENT_GET,
+			     "SELECT " AGENT_COLS " FROM agents WHERE id = ?1", id, ar,
+			     sizeof(*out), read_agent, "agent_get", out);
 }
 
 /* The email is matched exactly: the domain lower-cases before storing and

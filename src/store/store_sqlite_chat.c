@@ -501,24 +501,9 @@ out:
 enum err sq__reply_get(struct store *base, struct arena *ar, int64_t id,
 		       struct saved_reply *out)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_REPLY_GET,
-		     "SELECT " REPLY_COLS " FROM saved_replies WHERE id = ?1", &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_i64(s, 1, id, &rc);
-	e = sq__row(st, s, rc, "reply_get");
-	if (e == E_OK) {
-		memset(out, 0, sizeof(*out));
-		e = read_reply(ar, s, out);
-	}
-out:
-	sq__done(s);
-	return e;
+	return sq__one_by_id(sq__from(base), SQ_REPLY_GET,
+			     "SELECT " REPLY_COLS " FROM saved_replies WHERE id = ?1", id, ar,
+			     sizeof(*out), read_reply, "reply_get", out);
 }
 
 enum err sq__reply_delete(struct store *base, int64_t id)

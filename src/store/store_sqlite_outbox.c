@@ -96,23 +96,9 @@ out:
 enum err sq__outbox_get(struct store *base, struct arena *ar, int64_t id,
 			struct outbox_msg *out)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_OUTBOX_GET, "SELECT " OUTBOX_COLS " FROM outbox WHERE id = ?1", &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_i64(s, 1, id, &rc);
-	e = sq__row(st, s, rc, "outbox_get");
-	if (e == E_OK) {
-		memset(out, 0, sizeof(*out));
-		e = read_outbox(ar, s, out);
-	}
-out:
-	sq__done(s);
-	return e;
+	return sq__one_by_id(sq__from(base), SQ_OUTBOX_GET,
+			     "SELECT " OUTBOX_COLS " FROM outbox WHERE id = ?1", id, ar,
+			     sizeof(*out), read_outbox, "outbox_get", out);
 }
 
 enum err sq__outbox_update(struct store *base, const struct outbox_msg *m)
