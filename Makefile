@@ -38,7 +38,7 @@ MAIN_OBJ := $(BUILD)/obj/src/app/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check test unit api chat crash check-plain check-asan clean bench bench-bin bench-chat-sim
+.PHONY: all deps run check test unit api chat web crash check-plain check-asan clean bench bench-bin bench-chat-sim
 
 all: $(BUILD)/heed
 
@@ -73,10 +73,13 @@ api: $(BUILD)/heed
 chat: $(BUILD)/heed
 	@HEED_BIN=$(BUILD)/heed $(PYTHON) tests/chat/run.py
 
+web: $(BUILD)/heed
+	@HEED_BIN=$(BUILD)/heed node tests/web/run.js
+
 crash: $(BUILD)/heed
 	@HEED_BIN=$(BUILD)/heed $(PYTHON) tests/crash/test_crash.py
 
-test: unit api chat crash
+test: unit api chat web crash
 
 check-plain:
 	@$(MAKE) --no-print-directory SAN=0 test

@@ -2,9 +2,10 @@
  * heed chat widget (web/widget.js) - the customer's side of live chat.
  *
  * Embedded with one tag on any site, any origin:
- *   <script src="https://heed.example/widget.js" data-site="demo" data-queue="support"></script>
- * Optional attributes: data-customer-id + data-signature (signed identity),
- * data-title (panel title), data-accent (#rrggbb).
+ *   <script src="https://heed.example/widget.js" data-queue="support"></script>
+ * Optional attributes: data-site (the site's key; without it heed finds the
+ * site that lists this page's origin), data-customer-id + data-signature
+ * (signed identity), data-title (panel title), data-accent (#rrggbb).
  * Public API: window.HeedChat.identify({id, signature, name, email}),
  *             window.HeedChat.open(), window.HeedChat.close().
  *
@@ -27,7 +28,7 @@
   'use strict';
 
   const script = document.currentScript ||
-    document.querySelector('script[data-site][src*="widget.js"]');
+    document.querySelector('script[src*="widget.js"]');
   if (!script || (window.HeedChat && window.HeedChat.version)) return;
 
   /* ---------- configuration ---------- */
@@ -36,12 +37,12 @@
   const cfg = {
     base,
     wsUrl: base.replace(/^http/, 'ws') + '/ws/chat',
-    site: script.dataset.site || 'default',
+    site: script.dataset.site || '',            // '': found by this page's origin
     queue: script.dataset.queue || '',
     title: script.dataset.title || 'Chat with us',
     accent: /^#[0-9a-f]{3,8}$/i.test(script.dataset.accent || '') ? script.dataset.accent : '',
   };
-  const KEY = 'heed.chat.' + cfg.site;          // the visitor token
+  const KEY = 'heed.chat.' + (cfg.site || 'origin'); // the visitor token
   const ME_KEY = KEY + '.me';                   // {name, email} to prefill
   const OPEN_KEY = KEY + '.open';               // panel open (sessionStorage)
   const BACKOFF_MIN = 500, BACKOFF_MAX = 10000;
@@ -310,13 +311,15 @@
     const pos = c.position;
     const line = pos === 1 ? "You're next in the queue." :
       typeof pos === 'number' ? `You're number ${pos} in the queue.` : "You're in the queue.";
+    /* no estimate (nobody serving the queue yet): say so rather than guess or hide it */
     const wait = waitText(c.estimate);
     ui.queue.dataset.position = pos ?? '';
     if (!changed(ui.queue, line + wait)) return;
     fill(ui.queue,
       h('p', { class: 'pos', text: line }),
-      wait ? h('p', { class: 'wait' }, h('span', { class: 'label', text: 'Estimated wait' }),
-        h('span', { class: 'val', testid: 'heed-wait', text: wait })) : null,
+      h('p', { class: 'wait' }, h('span', { class: 'label', text: 'Estimated wait' }),
+        h('span', { class: 'val', testid: 'heed-wait', 'data-known': wait ? 'true' : 'false',
+          text: wait || 'not known yet' })),
       h('p', { class: 'hint', text: 'You can keep typing: the agent will see everything when they join.' }));
   }
 
@@ -454,7 +457,8 @@
     const d = ev.data || {};
     const who = (ev.author && ev.author.name) || '';
     switch (ev.type) {
-      case 'agent_joined': return `${who || agentName() || 'An agent'} joined`;
+      /* the server's line names who joined; the contact frame saying so may come after it */
+      case 'agent_joined': return ev.body || `${who || agentName() || 'An agent'} joined`;
       case 'verification': return !d.method || d.method === 'signed_widget_identity'
         ? 'Verified (signed in on the website)' : 'Verified';
       case 'hold_requested': return `${firstName(who || agentName())} asked to put you on hold for about ${plural(d.minutes, 'minute')}`;
@@ -813,7 +817,8 @@
     if (!subject) { formError('Please tell us what we can help with.'); ui.subject.focus(); return; }
     if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) { formError('That email address does not look right.'); ui.email.focus(); return; }
     formError('');
-    const body = { site: cfg.site, subject };
+    const body = { subject };
+    if (cfg.site) body.site = cfg.site;
     if (cfg.queue) body.queue = cfg.queue;
     const name = ui.name.value.trim(), tried = ui.tried.value.trim();
     if (name) body.name = name;

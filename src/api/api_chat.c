@@ -68,6 +68,9 @@ void api_h_chat_start(struct http_req *r)
 	struct site site;
 	enum err e;
 
+	/* any page may read the answer: a refusal says only that it is refused,
+	 * and the widget tells its customer so rather than "no connection" */
+	r->cors_origin = r->origin;
 	if (!s)
 		return;
 	if (!api_get_str(r, q->body, "site", "site", false, &site_key) ||
@@ -86,7 +89,6 @@ void api_h_chat_start(struct http_req *r)
 		api_fail(r, e, &f);
 		return;
 	}
-	r->cors_origin = r->origin;
 	s->in.queue = queue ? queue : site.queue;
 	if (!hub_queue_known(q->w->api->hub, s->in.queue)) {
 		api_error(r, E_UNPROC, NULL, "queue", "no such queue");

@@ -719,11 +719,18 @@ function openTransfer() {
   ag.focus();
 }
 
+/* updateTransferSubmit - Transfer is possible only with a target and a
+ * note; when it is not, say why next to the disabled button. */
 function updateTransferSubmit() {
   const note = $('transfer-note').value.trim();
   $('transfer-count').textContent = String($('transfer-note').value.length);
   const target = $('transfer-agent').value || $('transfer-queue').value;
-  $('transfer-submit').disabled = !note || note.length > 2000 || !target;
+  const why = !target ? 'Choose an agent or a queue.'
+    : !note ? 'A handoff note is required: write what has been found and done, so the customer is not asked again.'
+    : note.length > 2000 ? 'The handoff note can be at most 2000 characters.' : '';
+  $('transfer-submit').disabled = !!why;
+  $('transfer-error').textContent = why;
+  $('transfer-error').hidden = !why;
 }
 
 function submitTransfer(ev) {

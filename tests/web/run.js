@@ -1,0 +1,1043 @@
+/*
+ * tests/web/run.js - browser tests of live chat, end to end: the customer
+ * widget (web/widget.js) embedded on a fake shop page of ANOTHER origin, and
+ * the agent console (web/console/), both against a real `heed serve`.
+ *
+ * Run from the repository root (build/heed must exist: `make`):
+ *
+ *   HEED_BIN=build/heed node tests/web/run.js            # every test
+ *   HEED_BIN=build/heed node tests/web/run.js 'hold|transfer'   # names matching a regex
+ *
+ * What it does:
+ *   - makes a temp dir, loads the demo data (`heed demo`), starts
+ *     `heed serve --listen 127.0.0.1:0` with HEED_WEB_DIR=<repo>/web and reads
+ *     the port from its "heed: listening on" line;
+ *   - starts a small Node http server on another loopback port serving a shop
+ *     page that embeds the widget with one <script> tag, as a customer would;
+ *   - as admin (REST), registers a site "shop" whose only origin is that page's;
+ *   - drives Debian's Chromium (/usr/bin/chromium) with playwright-core: every
+ *     test has its own customer browser context(s) and agent console
+ *     context(s), and ends its chats so tests do not share agent capacity;
+ *   - fails a test on any JavaScript dialog (alert/confirm: injected markup
+ *     ran) or uncaught page error, on either side;
+ *   - stops the server with SIGTERM and expects exit status 0.
+ *
+ * Prints one line per test and a final `web: N passed, N failed`; exits 1 if
+ * anything failed.  HEED_WEB_KEEP=1 keeps the temp dir (database, server log,
+ * screenshots of failures); it is always kept when a test failed.
+ * Needs: Node 20 (node:test is not used: plain async functions and
+ * node:assert), tests/web/node_modules (npm ci), /usr/bin/chromium.
+ * One test waits out a real 1-minute hold; the suite takes about 2.5 minutes.
+ */
+'use strict';
+
+const assert = require('node:assert/strict');
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const readline = require('node:readline');
+const { chromium } = require('playwright-core');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const HEED_BIN = path.resolve(process.env.HEED_BIN || path.join(REPO, 'build', 'heed'));
+const PASS = 'heed-demo-pass';
+const EMAIL = { admin: 'admin@demo.heed', sam: 'sam@demo.heed', lee: 'lee@demo.heed' };
+const WAIT = 10000;             // default wait for a condition, ms
+const FILTER = new RegExp(process.argv[2] || '', 'i');   // which tests, by name
+
+let HEED = '';                  // http://127.0.0.1:PORT of heed
+let SHOP = '';                  // http://127.0.0.1:PORT of the shop page
+let ADMIN = '';                 // admin API token
+const AGENT = {};               // email -> {id, name}
+let browser = null;
+let tmp = '';
+
+/* ---------- small helpers ---------- */
+
+const delay = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function show(v) {
+  if (v instanceof Error) return v.message.split('\n')[0];
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s && s.length > 400 ? s.slice(0, 400) + '...' : s;
+}
+
+/* until - poll fn (sync or async) until it returns a truthy value; that value
+ * is returned.  Throws after `timeout` ms naming what was awaited and the
+ * last thing seen.  The only waiting primitive here besides locator.waitFor. */
+async function until(what, fn, timeout = WAIT) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}; last: ${show(last)}`);
+    await delay(50);
+  }
+}
+
+/* api - one REST call to heed; returns {status, body}. */
+async function api(method, p, body, token = ADMIN, headers = {}) {
+  const opt = { method, headers: { ...headers } };
+  if (token) opt.headers.Authorization = 'Bearer ' + token;
+  if (body !== undefined) {
+    opt.headers['Content-Type'] = 'application/json';
+    opt.body = JSON.stringify(body);
+  }
+  const res = await fetch(HEED + p, opt);
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch (e) { json = text; }
+  return { status: res.status, body: json, headers: res.headers };
+}
+
+async function apiOk(method, p, body) {
+  const r = await api(method, p, body);
+  assert.ok(r.status >= 200 && r.status < 300, `${method} ${p}: HTTP ${r.status} ${show(r.body)}`);
+  return r.body;
+}
+
+/* caseEvents - the whole timeline of a case, as admin. */
+async function caseEvents(caseId) {
+  const out = [];
+  let after = '';
+  for (;;) {
+    const page = await apiOk('GET', `/api/v1/cases/${caseId}/events?limit=200${after ? '&after=' + after : ''}`);
+    out.push(...page.items);
+    if (!page.next_cursor) return out;
+    after = page.next_cursor;
+  }
+}
+
+/* countCases - every case in the database (all pages). */
+async function countCases(query = '') {
+  let n = 0, cursor = '';
+  for (;;) {
+    const page = await apiOk('GET', `/api/v1/cases?limit=200${query}${cursor ? '&cursor=' + cursor : ''}`);
+    n += page.items.length;
+    if (!page.next_cursor) return n;
+    cursor = page.next_cursor;
+  }
+}
+
+/* ---------- the server and the shop page ---------- */
+
+function startHeed() {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'heed-web-'));
+  const db = path.join(tmp, 'heed.db');
+  execFileSync(HEED_BIN, ['demo', '--db', db], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const log = fs.openSync(path.join(tmp, 'server.log'), 'a');
+  const proc = spawn(HEED_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], {
+    env: { ...process.env, HEED_WEB_DIR: path.join(REPO, 'web') },
+    stdio: ['ignore', 'pipe', log],
+  });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const listening = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('heed did not print its listening line within 15 s')), 15000);
+    const rl = readline.createInterface({ input: proc.stdout });
+    rl.on('line', (line) => {
+      fs.appendFileSync(path.join(tmp, 'server.log'), line + '\n');
+      const m = /^heed: listening on (http:\/\/127\.0\.0\.1:\d+)\s*$/.exec(line);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    exited.then(({ code, signal }) => { clearTimeout(timer); reject(new Error(`heed exited early: ${code ?? signal}`)); });
+  });
+  return { proc, exited, listening };
+}
+
+/* The customer's page: a shop of another origin, widget embedded with one
+ * tag.  The main page names no site (heed finds the one listing this
+ * origin), exactly as the embed snippet in the README; /wrong-site names a
+ * site that does not list it. */
+function shopPage(site) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Acme Outdoor - Help</title>
+<style>body{font:16px Georgia,serif;margin:0;background:#faf8f2} header{background:#234;color:#fff;padding:14px 20px}
+main{max-width:800px;margin:0 auto;padding:20px} button{background:#a33;color:#fff;border:0;padding:8px 14px}</style></head>
+<body><header><strong>Acme Outdoor</strong> - tents, stoves, boots</header>
+<main><h1>Help &amp; returns</h1><p>Questions about an order? Chat with us.</p>
+<p><button type="button" id="shop-button">Add to basket</button></p></main>
+<script src="${HEED}/widget.js"${site ? ` data-site="${site}"` : ''} data-queue="support"></script>
+</body></html>`;
+}
+
+function startShop() {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const pages = { '/': '', '/wrong-site': 'demo' };
+    if (req.method === 'GET' && url.pathname in pages) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(shopPage(pages[url.pathname]));
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/* ---------- per-test browser contexts ---------- */
+
+/* A test's world: every page it opened, what each page saw, cleanup. */
+class World {
+  constructor(name) {
+    this.name = name;
+    this.contexts = [];
+    this.pages = [];        // {label, page, dialogs, errors, frames}
+    this.agents = [];       // agent pages, for presence cleanup
+    this.customers = [];    // customer pages, to leave live chats on failure
+  }
+
+  async newPage(label) {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    const rec = { label, page, dialogs: [], errors: [], frames: [] };
+    page.on('dialog', (d) => { rec.dialogs.push(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
+    page.on('pageerror', (e) => rec.errors.push(String(e && e.message || e)));
+    /* every WebSocket frame, parsed, with the time it was seen */
+    page.on('websocket', (ws) => {
+      const add = (dir) => (f) => {
+        let data = null;
+        try { data = JSON.parse(f.payload); } catch (e) { data = { raw: String(f.payload) }; }
+        rec.frames.push({ dir, at: Date.now(), url: ws.url(), data });
+      };
+      ws.on('framereceived', add('in'));
+      ws.on('framesent', add('out'));
+    });
+    page.setDefaultTimeout(WAIT);
+    this.pages.push(rec);
+    page.rec = rec;
+    return page;
+  }
+
+  /* customer - a fresh visitor on the shop page (path: which page). */
+  async customer(label, pagePath = '/') {
+    const page = await this.newPage('customer:' + label);
+    await page.goto(SHOP + pagePath);
+    await page.getByTestId('heed-launcher').waitFor();
+    this.customers.push(page);
+    return page;
+  }
+
+  /* agent - a signed-in console with its socket connected. */
+  async agent(who, presence) {
+    const page = await this.newPage('agent:' + who);
+    await page.goto(HEED + '/console/');
+    await page.getByTestId('login-email').fill(EMAIL[who]);
+    await page.getByTestId('login-password').fill(PASS);
+    await page.getByTestId('login-submit').click();
+    await until(`${who}'s console to connect`, async () => (await page.getByTestId('connection').textContent()) === 'Connected');
+    page.me = AGENT[EMAIL[who]];
+    this.agents.push(page);
+    if (presence) await setPresence(page, presence);
+    return page;
+  }
+
+  /* After each test: no dialog and no uncaught error on any page. */
+  checkPages() {
+    for (const r of this.pages) {
+      assert.deepEqual(r.dialogs, [], `${r.label}: a JavaScript dialog opened (markup was executed?)`);
+      assert.deepEqual(r.errors, [], `${r.label}: uncaught error in the page`);
+    }
+  }
+
+  /* Best effort, so a failed test leaves no live chat or available agent
+   * behind: customers leave, agents go offline. */
+  async cleanup(failed) {
+    if (failed) {
+      for (const [i, r] of this.pages.entries()) {
+        const base = path.join(tmp, `${this.name.replace(/\W+/g, '_').slice(0, 40)}-${i}-${r.label.replace(/\W+/g, '_')}`);
+        await r.page.screenshot({ path: base + '.png' }).catch(() => {});
+        fs.writeFileSync(base + '.frames.json', JSON.stringify(r.frames, null, 1));
+      }
+      for (const page of this.customers) await leaveChat(page, 2000).catch(() => {});
+    }
+    for (const page of this.agents) await setPresence(page, 'offline', 3000).catch(() => {});
+    for (const c of this.contexts) await c.close().catch(() => {});
+  }
+}
+
+/* ---------- widget (customer) helpers ---------- */
+
+async function openWidget(page) {
+  if (!(await page.getByTestId('heed-panel').isVisible())) await page.getByTestId('heed-launcher').click();
+  await page.getByTestId('heed-panel').waitFor();
+}
+
+/* startChat - fill the pre-chat form and start; returns the 201 body. */
+async function startChat(page, { name, email, subject, tried }) {
+  await openWidget(page);
+  if (name) await page.getByTestId('heed-name').fill(name);
+  if (email) await page.getByTestId('heed-email').fill(email);
+  await page.getByTestId('heed-subject').fill(subject);
+  if (tried) await page.getByTestId('heed-tried').fill(tried);
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.url() === HEED + '/api/v1/chat/sessions' && r.request().method() === 'POST'),
+    page.getByTestId('heed-start').click(),
+  ]);
+  const body = await resp.json();
+  assert.equal(resp.status(), 201, `POST /api/v1/chat/sessions: ${show(body)}`);
+  assert.match(body.token, /^heedv_[A-Za-z0-9_-]{43}$/);
+  await page.getByTestId('heed-input').waitFor();
+  return { caseId: body.case_id, contactId: body.contact.id, token: body.token };
+}
+
+/* widgetMessages - the message bubbles as shown, in order. */
+function widgetMessages(page) {
+  return page.getByTestId('heed-msg').evaluateAll((els) => els.map((e) => ({
+    id: Number(e.dataset.eventId || 0), cid: e.dataset.cid || '', author: e.dataset.author,
+    status: e.dataset.status || '', body: e.querySelector('.bubble').textContent })));
+}
+
+/* widgetEvents - the system lines (joined, hold, transfer...) as shown. */
+function widgetEvents(page) {
+  return page.getByTestId('heed-event').evaluateAll((els) => els.map((e) => ({
+    id: Number(e.dataset.eventId || 0), type: e.dataset.type, text: e.textContent })));
+}
+
+/* customerSay - type and send; resolves with the bubble once acknowledged. */
+async function customerSay(page, text) {
+  await page.getByTestId('heed-input').fill(text);
+  await page.getByTestId('heed-input').press('Enter');
+  return until(`customer's "${text}" to be acknowledged`, async () =>
+    (await widgetMessages(page)).find((m) => m.author === 'customer' && m.body === text && m.id));
+}
+
+async function waitWidgetMessage(page, author, text) {
+  return until(`the widget to show the ${author}'s "${text}"`, async () =>
+    (await widgetMessages(page)).find((m) => m.author === author && m.body === text));
+}
+
+async function widgetState(page) {
+  return page.getByTestId('heed-state').getAttribute('data-state');
+}
+
+async function leaveChat(page, timeout = WAIT) {
+  await openWidget(page);
+  await page.getByTestId('heed-menu').click({ timeout });
+  if (!(await page.getByTestId('heed-end').isVisible())) { await page.getByTestId('heed-menu').click({ timeout }); return; }
+  await page.getByTestId('heed-end').click({ timeout });
+  await page.getByTestId('heed-ended').waitFor({ timeout });
+}
+
+/* ---------- console (agent) helpers ---------- */
+
+/* setPresence - choose it in the console; done when the server's queue
+ * frame lists me with it (offline agents with no chats are not listed). */
+async function setPresence(page, status, timeout = WAIT) {
+  await page.getByTestId('presence').selectOption(status, { timeout });
+  const id = String(page.me.id);
+  await until(`${page.me.name} to be ${status}`, async () => {
+    /* one read of the list: a row can go between two locator calls */
+    const row = await page.getByTestId('agent-item').evaluateAll((els, me) => {
+      const el = els.find((e) => e.dataset.agentId === me);
+      return el ? el.textContent : null;
+    }, id);
+    return row === null ? status === 'offline' : row.includes(status + ' \u00b7');
+  }, timeout);
+}
+
+function chatItem(page, caseId) {
+  return page.locator(`[data-testid="chat-item"][data-case-id="${caseId}"]`);
+}
+
+/* openChat - wait for the chat in "My chats" and select it. */
+async function openChat(page, caseId) {
+  await chatItem(page, caseId).waitFor();
+  await chatItem(page, caseId).locator('button.chat-open').click();
+  await until(`case #${caseId} to be the open conversation`, async () =>
+    (await page.locator('#conv-meta').textContent()).includes(`case #${caseId}`));
+}
+
+/* timeline - the console's open conversation, as shown. */
+function timeline(page) {
+  return page.locator('#timeline > li').evaluateAll((els) => els.map((e) => ({
+    id: Number(e.dataset.eventId || 0), type: e.dataset.type || '', cls: e.className,
+    body: e.querySelector('.body') ? e.querySelector('.body').textContent : null,
+    status: e.querySelector('.status') ? e.querySelector('.status').textContent : null,
+    text: e.textContent })));
+}
+
+async function waitTimeline(page, what, pred) {
+  return until(`the console to show ${what}`, async () => (await timeline(page)).find(pred));
+}
+
+/* agentSay - send a reply (or an internal note); resolves with the stored entry. */
+async function agentSay(page, text, internal = false) {
+  await page.getByTestId('note-toggle').setChecked(internal);
+  await page.getByTestId('composer').fill(text);
+  await page.getByTestId('send').click();
+  return waitTimeline(page, `its own "${text}" stored`, (e) => e.id && e.body === text);
+}
+
+/* agentEnd - end the open chat; done when "My chats" shows it ended (the
+ * console may select the next assigned chat at once, so not by the page). */
+async function agentEnd(page, status = 'resolved') {
+  const caseId = Number(/case #(\d+)/.exec(await page.locator('#conv-meta').textContent())[1]);
+  await page.getByTestId('end').click();
+  await page.getByTestId('end-status').selectOption(status);
+  await page.getByTestId('end-submit').click();
+  await page.getByTestId('end-dialog').waitFor({ state: 'hidden' });
+  await until(`case #${caseId} to show as ended`, async () =>
+    (await chatItem(page, caseId).locator('.state').textContent()) === 'Ended');
+  return caseId;
+}
+
+/* framesIn - frames a page received, of a type (and pred). */
+function framesIn(page, type, pred = () => true) {
+  return page.rec.frames.filter((f) => f.dir === 'in' && f.data.type === type && pred(f.data));
+}
+
+/* ---------- the tests ---------- */
+
+const tests = [];
+function test(name, fn) { tests.push({ name, fn }); }
+
+test('round trip: pre-chat answers first, messages both ways, typing, ticks', async (w) => {
+  const lee = await w.agent('lee', 'available');
+  const cust = await w.customer('ana');
+  const who = { name: 'Ana Round', email: 'ana.round@example.com',
+    subject: 'My router reboots every ten minutes', tried: 'Power-cycled it twice and swapped the power cable' };
+  const chat = await startChat(cust, who);
+
+  /* the agent gets it, with what the customer already said, before replying */
+  await chatItem(lee, chat.caseId).waitFor();
+  await openChat(lee, chat.caseId);
+  const ctx = lee.getByTestId('context');
+  await until('the subject in the conversation context', async () => (await ctx.textContent()).includes(who.subject));
+  assert.ok((await ctx.textContent()).includes(who.name), 'the customer name is in the context');
+  await lee.getByTestId('already-tried').waitFor();
+  assert.equal(await lee.getByTestId('already-tried').textContent(), 'Already tried: ' + who.tried);
+  const before = await timeline(lee);
+  assert.ok(before.some((e) => e.type === 'message' && e.body === who.subject), 'the subject is the first customer message');
+  assert.ok(!before.some((e) => e.type === 'message' && e.cls.includes('agent')), 'the agent has not written yet');
+  assert.equal(await widgetState(cust), 'active');
+  assert.match(await cust.getByTestId('heed-panel').textContent(), /Lee Chen/);
+
+  /* customer -> agent, with the status ticks recorded as they change */
+  await cust.evaluate(() => {
+    const root = document.querySelector('heed-chat').shadowRoot;
+    window.__ticks = [];
+    new MutationObserver((ms) => {
+      for (const m of ms) if (m.target.dataset && m.target.dataset.testid === 'heed-msg' && m.attributeName === 'data-status')
+        window.__ticks.push([m.target.dataset.cid || '', m.target.dataset.status]);
+    }).observe(root, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+  /* the customer typing is shown to the agent */
+  await cust.getByTestId('heed-input').pressSequentially('The light', { delay: 20 });
+  await lee.getByTestId('typing').waitFor();
+  await cust.getByTestId('heed-input').fill('');
+  const hello = 'The light on the front blinks orange before it reboots';
+  const mine = await customerSay(cust, hello);
+  await waitTimeline(lee, 'the customer message', (e) => e.type === 'message' && e.body === hello && e.id === mine.id);
+  await until('the customer message to be marked read', async () =>
+    (await widgetMessages(cust)).find((m) => m.id === mine.id).status === 'read');
+  const cid = (await cust.getByTestId('heed-msg').filter({ hasText: hello }).getAttribute('data-cid'));
+  const ticks = (await cust.evaluate(() => window.__ticks)).filter((t) => t[0] === cid).map((t) => t[1]);
+  assert.ok(ticks.indexOf('sent') >= 0 && ticks.indexOf('sent') < ticks.indexOf('read'), `ticks went sent -> read: ${ticks}`);
+  assert.equal(ticks.at(-1), 'read');
+
+  /* the agent typing is shown to the customer, then the reply */
+  await lee.getByTestId('composer').pressSequentially('Thanks, let me', { delay: 20 });
+  await cust.getByTestId('heed-typing').waitFor();
+  assert.equal(await cust.getByTestId('heed-typing').textContent(), 'Lee is typing\u2026');
+  const reply = 'Thanks Ana - I can see the reboots on our side. Checking the line now.';
+  await lee.getByTestId('composer').fill(reply);
+  await lee.getByTestId('composer').press('Enter');
+  const shown = await waitWidgetMessage(cust, 'agent', reply);
+  assert.ok(shown.id > mine.id, 'the reply comes after the customer message');
+  await cust.getByTestId('heed-typing').waitFor({ state: 'hidden' });
+  assert.equal(await cust.getByTestId('heed-msg').filter({ hasText: reply }).locator('.who').textContent(), 'Lee Chen');
+  /* the customer had the chat open: the agent sees "Seen" */
+  await waitTimeline(lee, 'the reply marked Seen', (e) => e.body === reply && e.status === 'Seen');
+
+  await agentEnd(lee);
+  await cust.getByTestId('heed-ended').waitFor();
+  assert.equal(await widgetState(cust), 'ended');
+  assert.equal((await apiOk('GET', `/api/v1/cases/${chat.caseId}`)).status, 'resolved');
+});
+
+test('receipts: delivered while the agent looks elsewhere, read when they open it', async (w) => {
+  const lee = await w.agent('lee', 'available');
+  const c1 = await w.customer('first');
+  const one = await startChat(c1, { name: 'First Visitor', subject: 'Where is my order 1001?' });
+  await openChat(lee, one.caseId);
+  const c2 = await w.customer('second');
+  const two = await startChat(c2, { name: 'Second Visitor', subject: 'Can I change my delivery address?' });
+  await chatItem(lee, two.caseId).waitFor();
+  assert.ok((await lee.locator('#conv-meta').textContent()).includes(`case #${one.caseId}`), 'the first chat stays open');
+
+  const text = 'It is flat 3, not flat 2';
+  const m = await customerSay(c2, text);
+  await until('the second customer message to be delivered', async () =>
+    (await widgetMessages(c2)).find((x) => x.id === m.id).status === 'delivered');
+  assert.equal(await c2.getByTestId('heed-msg').filter({ hasText: text }).locator('.st').textContent(), 'delivered');
+  await openChat(lee, two.caseId);
+  await until('the second customer message to be read', async () =>
+    (await widgetMessages(c2)).find((x) => x.id === m.id).status === 'read');
+
+  await agentEnd(lee);
+  await openChat(lee, one.caseId);
+  await agentEnd(lee);
+  await c1.getByTestId('heed-ended').waitFor();
+  await c2.getByTestId('heed-ended').waitFor();
+});
+
+test('queue: nobody available - position, honest unknown wait, assigned when an agent goes available', async (w) => {
+  const lee = await w.agent('lee', 'away');
+  const cust = await w.customer('waiting');
+  const chat = await startChat(cust, { name: 'Quinn Waiting', subject: 'Is the Alpine 2 tent in stock?',
+    tried: 'Checked the product page' });
+  const q = cust.getByTestId('heed-queue');
+  await q.waitFor();
+  assert.equal(await widgetState(cust), 'queued');
+  assert.equal(await q.getAttribute('data-position'), '1');
+  assert.match(await q.textContent(), /You're next in the queue\./);
+  /* nobody serves the queue: no range can be given, and the widget says so */
+  const wait = cust.getByTestId('heed-wait');
+  await wait.waitFor();
+  assert.equal(await wait.getAttribute('data-known'), 'false');
+  assert.match(await wait.textContent(), /not known/i);
+
+  /* the agent sees who waits, and what they already said */
+  const item = lee.locator(`[data-testid="queue-item"][data-contact-id="${chat.contactId}"]`);
+  await item.waitFor();
+  assert.match(await item.textContent(), /Is the Alpine 2 tent in stock\?/);
+  assert.match(await item.textContent(), /Already tried: Checked the product page/);
+
+  await setPresence(lee, 'available');
+  await chatItem(lee, chat.caseId).waitFor();
+  await until('the customer to be connected', async () => (await widgetState(cust)) === 'active');
+  await q.waitFor({ state: 'hidden' });
+  assert.match(await cust.getByTestId('heed-state').textContent(), /Connected/);
+  await until('the join line', async () => (await widgetEvents(cust)).some((e) => e.type === 'agent_joined' && /Lee Chen/.test(e.text)));
+  await openChat(lee, chat.caseId);
+  await agentEnd(lee);
+  await cust.getByTestId('heed-ended').waitFor();
+});
+
+test('queue: agent at capacity - positions, a wait range, served in order as chats end', async (w) => {
+  const lee = AGENT[EMAIL.lee];
+  await apiOk('PATCH', `/api/v1/agents/${lee.id}`, { capacity: 1 });
+  try {
+    const agent = await w.agent('lee', 'available');
+    const a = await w.customer('a');
+    const ca = await startChat(a, { name: 'Ada First', subject: 'Order 2001 arrived damaged' });
+    await until('A to be connected', async () => (await widgetState(a)) === 'active');
+    const b = await w.customer('b');
+    const cb = await startChat(b, { name: 'Ben Second', subject: 'Order 2002 is late' });
+    const c = await w.customer('c');
+    const cc = await startChat(c, { name: 'Cy Third', subject: 'Order 2003 wrong size' });
+
+    for (const [page, pos] of [[b, '1'], [c, '2']]) {
+      await until(`position ${pos}`, async () => (await page.getByTestId('heed-queue').getAttribute('data-position')) === pos);
+      const wait = page.getByTestId('heed-wait');
+      await wait.waitFor();
+      assert.equal(await wait.getAttribute('data-known'), 'true');
+      assert.match(await wait.textContent(), /^(About \d+(\u2013\d+)? minutes?|less than a minute)$/);
+    }
+    assert.match(await c.getByTestId('heed-queue').textContent(), /You're number 2 in the queue\./);
+
+    await openChat(agent, ca.caseId);
+    await agentEnd(agent);
+    await until('B to be connected', async () => (await widgetState(b)) === 'active');
+    await until('C to move up to 1', async () => (await c.getByTestId('heed-queue').getAttribute('data-position')) === '1');
+    assert.equal(await widgetState(c), 'queued');
+    await openChat(agent, cb.caseId);
+    await agentEnd(agent);
+    await until('C to be connected', async () => (await widgetState(c)) === 'active');
+    await openChat(agent, cc.caseId);
+    await agentEnd(agent);
+  } finally {
+    await apiOk('PATCH', `/api/v1/agents/${lee.id}`, { capacity: 3 });
+  }
+});
+
+test('hold: asked, accepted, timers on both sides, reminder at the agreed minute, resumed', async (w) => {
+  const lee = await w.agent('lee', 'available');
+  const cust = await w.customer('holder');
+  const chat = await startChat(cust, { name: 'Hana Hold', subject: 'Refund for order 3003' });
+  await openChat(lee, chat.caseId);
+
+  await lee.getByTestId('hold-minutes').fill('1');
+  await lee.getByTestId('hold-ask').click();
+  /* asked, not on hold */
+  await lee.getByTestId('hold-state').waitFor();
+  assert.match(await lee.getByTestId('hold-state').textContent(), /Waiting for the customer's answer \(1 min hold\)/);
+  const hold = cust.getByTestId('heed-hold');
+  await hold.waitFor();
+  assert.match(await hold.textContent(), /Lee asks to put you on hold for about 1 minute\./);
+  assert.equal(await cust.getByTestId('heed-hold-accept').textContent(), 'Accept');
+  assert.equal(await cust.getByTestId('heed-hold-decline').textContent(), 'No, stay with me');
+  assert.equal(await cust.getByTestId('heed-hold-later').textContent(), 'Contact me later instead');
+  assert.equal(await widgetState(cust), 'active', 'not on hold before the customer answers');
+  assert.equal(await cust.getByTestId('heed-hold-timer').count(), 0);
+  assert.equal(await lee.getByTestId('hold-timer').count(), 0);
+  assert.equal(await chatItem(lee, chat.caseId).locator('.state').textContent(), 'Hold asked');
+  const asked = framesIn(cust, 'contact').at(-1).data.contact;
+  assert.equal(asked.state, 'active');
+  assert.equal(asked.hold.state, 'asked');
+  assert.equal(asked.hold.started_at, null);
+
+  const acceptedAt = Date.now();
+  await cust.getByTestId('heed-hold-accept').click();
+  await cust.getByTestId('heed-hold-timer').waitFor();
+  await lee.getByTestId('hold-timer').waitFor();
+  await until('the customer to be on hold', async () => (await widgetState(cust)) === 'on_hold');
+  assert.match(await lee.getByTestId('hold-state').textContent(), /On hold, agreed 1 min/);
+  /* both timers run */
+  const t0c = await cust.getByTestId('heed-hold-timer').locator('.clock').textContent();
+  const t0a = await lee.getByTestId('hold-timer').textContent();
+  assert.match(t0c, /^00:0\d$/);
+  await until('the customer hold timer to advance', async () =>
+    (await cust.getByTestId('heed-hold-timer').locator('.clock').textContent()) > t0c, 3000);
+  await until('the agent hold timer to advance', async () => (await lee.getByTestId('hold-timer').textContent()) > t0a, 3000);
+  assert.ok(await lee.getByTestId('hold-reminder').isHidden(), 'no reminder before the agreed time');
+
+  /* the server reminds the agent when the minute is up: not before */
+  const frame = await until('the hold_reminder frame', () =>
+    framesIn(lee, 'hold_reminder', (d) => d.contact_id === chat.contactId)[0], 75000);
+  const after = frame.at - acceptedAt;
+  assert.ok(after >= 59500 && after <= 65000, `reminder ${after} ms after Accept`);
+  assert.ok([0, 1].includes(frame.data.over_s), `over_s ${frame.data.over_s} at the agreed time`);
+  await lee.getByTestId('hold-reminder').waitFor();
+  assert.match(await lee.getByTestId('hold-reminder').textContent(), /Agreed hold time reached/);
+  await until('the customer to see the hold ran over', async () =>
+    /longer than agreed/.test(await cust.getByTestId('heed-hold-timer').textContent()));
+
+  await lee.getByTestId('hold-resume').click();
+  await hold.waitFor({ state: 'hidden' });
+  await lee.getByTestId('hold-ask').waitFor();
+  assert.ok(await lee.getByTestId('hold-reminder').isHidden());
+  await until('the customer to be back', async () => (await widgetState(cust)) === 'active');
+  const back = await until('the back-from-hold line', async () => (await widgetEvents(cust)).find((e) => e.type === 'hold_ended'));
+  assert.match(back.text, /^Back from hold after 01:\d\d$/);
+
+  const evs = (await caseEvents(chat.caseId)).filter((e) => e.type.startsWith('hold_'));
+  assert.deepEqual(evs.map((e) => e.type), ['hold_requested', 'hold_started', 'hold_ended']);
+  assert.equal(evs[0].data.minutes, 1);
+  assert.equal(evs[1].data.minutes, 1);
+  assert.ok(evs[2].data.seconds >= 60 && evs[2].data.seconds < 90, `held ${evs[2].data.seconds} s`);
+  for (const t of ['hold_requested', 'hold_started', 'hold_ended']) {
+    await waitTimeline(lee, t, (e) => e.type === t);
+  }
+  await agentEnd(lee);
+});
+
+test('hold: the customer declines and stays connected', async (w) => {
+  const lee = await w.agent('lee', 'available');
+  const cust = await w.customer('decliner');
+  const chat = await startChat(cust, { name: 'Dee Cline', subject: 'Question about my warranty' });
+  await openChat(lee, chat.caseId);
+  await lee.getByTestId('hold-minutes').fill('2');
+  await lee.getByTestId('hold-ask').click();
+  await cust.getByTestId('heed-hold-decline').click();
+  await cust.getByTestId('heed-hold').waitFor({ state: 'hidden' });
+  await lee.getByTestId('hold-ask').waitFor();
+  assert.equal(await lee.getByTestId('hold-state').count(), 0);
+  assert.equal(await lee.getByTestId('hold-timer').count(), 0);
+  await until('the decline line', async () => (await widgetEvents(cust)).some((e) => e.type === 'hold_declined'));
+  await waitTimeline(lee, 'the decline', (e) => e.type === 'hold_declined');
+  assert.equal(await widgetState(cust), 'active');
+  /* still talking */
+  const m = await customerSay(cust, 'Thanks, I will wait here');
+  await waitTimeline(lee, 'the message after declining', (e) => e.id === m.id);
+  const types = (await caseEvents(chat.caseId)).map((e) => e.type).filter((t) => t.startsWith('hold_'));
+  assert.deepEqual(types, ['hold_requested', 'hold_declined']);
+  await agentEnd(lee);
+});
+
+test('hold: "contact me later instead" ends the chat, case pending on us', async (w) => {
+  const lee = await w.agent('lee', 'available');
+  const cust = await w.customer('later');
+  const chat = await startChat(cust, { name: 'Lou Later', subject: 'Exchange boots for a bigger size' });
+  await openChat(lee, chat.caseId);
+  await lee.getByTestId('hold-minutes').fill('5');
+  await lee.getByTestId('hold-ask').click();
+  await cust.getByTestId('heed-hold-later').click();
+  await cust.getByTestId('heed-ended').waitFor();
+  assert.equal(await widgetState(cust), 'ended');
+  await lee.getByTestId('close-chat').waitFor();
+  await waitTimeline(lee, 'the contact-later line', (e) => e.type === 'contact_later');
+  assert.equal((await apiOk('GET', `/api/v1/cases/${chat.caseId}`)).status, 'pending_internal');
+  await lee.getByTestId('close-chat').click();
+});
+
+test('transfer: a note is required, the next agent sees it first, same case', async (w) => {
+  const casesBefore = await countCases();
+  const lee = await w.agent('lee', 'available');
+  const sam = await w.agent('sam', 'away');       // not routed to, but can receive a transfer
+  const cust = await w.customer('transferee');
+  const tried = 'Restarted the app and re-entered the card';
+  const chat = await startChat(cust, { name: 'Toni Transfer', email: 'toni@example.com',
+    subject: 'I was charged twice for order 4004', tried });
+  await openChat(lee, chat.caseId);
+  const m1 = await customerSay(cust, 'Both charges are 89.00');
+  await waitTimeline(lee, 'the customer message', (e) => e.id === m1.id);
+  await agentSay(lee, 'I see both charges. Our billing team can refund one.');
+
+  /* no note, no transfer */
+  await lee.getByTestId('transfer').click();
+  const dialog = lee.getByTestId('transfer-dialog');
+  await dialog.waitFor();
+  await lee.getByTestId('transfer-agent').selectOption(String(sam.me.id));
+  const submit = lee.getByTestId('transfer-submit');
+  const why = lee.getByTestId('transfer-error');
+  assert.ok(await submit.isDisabled(), 'submit disabled without a note');
+  await why.waitFor();
+  assert.match(await why.textContent(), /note/i);
+  await lee.getByTestId('transfer-note').fill('   \n  ');
+  assert.ok(await submit.isDisabled(), 'a blank note is no note');
+  assert.ok(await why.isVisible());
+  /* the server refuses it too, whatever the page does */
+  const refused = await lee.evaluate(async ({ contactId, to }) => {
+    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws/chat', 'heed-chat.v1');
+    const frames = [];
+    await new Promise((res, rej) => { ws.onopen = res; ws.onerror = rej; });
+    const next = (type) => new Promise((res) => {
+      const look = () => { const f = frames.find((x) => x.type === type); if (f) res(f); else setTimeout(look, 20); };
+      look();
+    });
+    ws.onmessage = (e) => frames.push(JSON.parse(e.data));
+    ws.send(JSON.stringify({ type: 'hello', last_event_id: 0 }));
+    await next('welcome');
+    ws.send(JSON.stringify({ type: 'transfer', contact_id: contactId, to_agent_id: to, note: '  ', ref: 't1' }));
+    const e1 = await next('error');
+    frames.length = 0;
+    ws.send(JSON.stringify({ type: 'transfer', contact_id: contactId, to_agent_id: to, ref: 't2' }));
+    const e2 = await next('error');
+    ws.close();
+    return [e1, e2];
+  }, { contactId: chat.contactId, to: sam.me.id });
+  assert.deepEqual(refused.map((e) => [e.code, e.ref]), [['invalid_value', 't1'], ['invalid_value', 't2']]);
+  assert.equal((await apiOk('GET', `/api/v1/cases/${chat.caseId}`)).owner_id, lee.me.id, 'still Lee\'s');
+
+  const note = 'Double charge confirmed in the payment log (two captures, 89.00 each). Refund the second capture; card already re-entered, do not ask again.';
+  await lee.getByTestId('transfer-note').fill(note);
+  await lee.getByTestId('transfer-message').fill('Sam in billing can refund this directly');
+  assert.ok(await submit.isEnabled());
+  assert.ok(await why.isHidden());
+  await submit.click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  /* Lee lets go of it */
+  await chatItem(lee, chat.caseId).waitFor({ state: 'detached' });
+  /* Sam gets it with the note and the facts on top, and the history */
+  await chatItem(sam, chat.caseId).waitFor();
+  await openChat(sam, chat.caseId);
+  const hn = sam.getByTestId('handoff-note');
+  await hn.waitFor();
+  assert.equal(await hn.textContent(), 'From Lee Chen: ' + note);
+  assert.equal(await sam.getByTestId('already-tried').textContent(), 'Already tried: ' + tried);
+  const ctxBox = await sam.getByTestId('context').boundingBox();
+  const tlBox = await sam.getByTestId('timeline').boundingBox();
+  assert.ok(ctxBox.y < tlBox.y, 'the context is above the conversation');
+  await waitTimeline(sam, 'the earlier customer message', (e) => e.id === m1.id);
+  await waitTimeline(sam, 'the internal handoff entry', (e) => e.type === 'handoff' && e.cls.includes('internal') && e.text.includes(note));
+  assert.match(await sam.locator('#conv-meta').textContent(), new RegExp(`case #${chat.caseId}\\b`));
+
+  /* the customer sees who they go to, never the note */
+  const tr = await until('the transfer line', async () => (await widgetEvents(cust)).find((e) => e.type === 'transfer'));
+  assert.equal(tr.text, 'Transferring you to Sam Okafor: Sam in billing can refund this directly');
+  await until('the header to name Sam', async () => /Sam Okafor/.test(await cust.getByTestId('heed-panel').locator('header').textContent()));
+  assert.ok(!(await cust.getByTestId('heed-messages').textContent()).includes('payment log'), 'the handoff note is internal');
+
+  /* same case, same conversation */
+  const k = await apiOk('GET', `/api/v1/cases/${chat.caseId}`);
+  assert.equal(k.owner_id, sam.me.id);
+  assert.equal(await countCases(), casesBefore + 1, 'one case for the whole chat');
+  const contactFrames = framesIn(cust, 'contact');
+  assert.ok(contactFrames.length > 0 && contactFrames.every((f) => f.data.contact.case_id === chat.caseId && f.data.contact.id === chat.contactId));
+  const r = await agentSay(sam, 'Hi Toni, Sam here. The second charge is refunded.');
+  await waitWidgetMessage(cust, 'agent', r.body);
+  assert.equal(await cust.getByTestId('heed-msg').filter({ hasText: r.body }).locator('.who').textContent(), 'Sam Okafor');
+  await agentEnd(sam);
+  await cust.getByTestId('heed-ended').waitFor();
+});
+
+test('reload: the same conversation and case come back, nothing twice', async (w) => {
+  const lee = await w.agent('lee', 'available');
+  const cust = await w.customer('reloader');
+  const chat = await startChat(cust, { name: 'Remy Reload', email: 'remy@example.com', subject: 'Tracking number does not work' });
+  const k0 = await apiOk('GET', `/api/v1/cases/${chat.caseId}`);
+  const casesBefore = await countCases();
+  const mineBefore = await countCases(`&customer_id=${k0.customer_id}`);
+  await openChat(lee, chat.caseId);
+  await customerSay(cust, 'It says the number is unknown');
+  await agentSay(lee, 'Which number do you have?');
+  await customerSay(cust, 'AC123456789');
+  await agentSay(lee, 'Thanks, that one was mistyped on our side.');
+  await waitWidgetMessage(cust, 'agent', 'Thanks, that one was mistyped on our side.');
+  const before = await widgetMessages(cust);
+  const beforeEvents = await widgetEvents(cust);
+  assert.equal(before.length, 5, 'subject + 4 messages');
+
+  let started = 0;
+  cust.on('request', (r) => { if (r.url().endsWith('/api/v1/chat/sessions')) started++; });
+  await cust.reload();
+  await cust.getByTestId('heed-panel').waitFor();
+  await until('the history to be replayed', async () => (await widgetMessages(cust)).length >= before.length);
+  await until('the socket to be live again', () => framesIn(cust, 'replayed').length >= 2);
+  const welcome = framesIn(cust, 'welcome').at(-1).data;
+  assert.equal(welcome.case.id, chat.caseId);
+  assert.equal(welcome.contact.id, chat.contactId);
+  const after = await widgetMessages(cust);
+  assert.deepEqual(after.map((m) => [m.id, m.author, m.body]), before.map((m) => [m.id, m.author, m.body]));
+  assert.deepEqual((await widgetEvents(cust)).map((e) => e.id), beforeEvents.map((e) => e.id));
+  assert.equal(await widgetState(cust), 'active');
+  assert.equal(await cust.getByTestId('heed-form').isVisible(), false, 'not asked again');
+
+  const n1 = await customerSay(cust, 'Got it working, thanks');
+  await waitTimeline(lee, 'the message after the reload', (e) => e.id === n1.id);
+  const n2 = await agentSay(lee, 'Great - anything else?');
+  await waitWidgetMessage(cust, 'agent', n2.body);
+  const ids = (await widgetMessages(cust)).map((m) => m.id);
+  assert.equal(new Set(ids).size, ids.length, `no message shown twice: ${ids}`);
+  assert.deepEqual([...ids].sort((a, b) => a - b), [...before.map((m) => m.id), n1.id, n2.id].sort((a, b) => a - b));
+  const tl = (await timeline(lee)).filter((e) => e.id).map((e) => e.id);
+  assert.equal(new Set(tl).size, tl.length, 'the console shows nothing twice');
+  assert.equal(await lee.getByTestId('chat-item').count(), 1, 'one chat in the console');
+
+  assert.equal(started, 0, 'no new chat started by the reload');
+  assert.equal(await countCases(), casesBefore, 'no new case');
+  assert.equal(await countCases(`&customer_id=${k0.customer_id}`), mineBefore);
+  await agentEnd(lee);
+  await cust.getByTestId('heed-ended').waitFor();
+});
+
+test('transcript: download has every public message in order and no note; email confirmation', async (w) => {
+  const lee = await w.agent('lee', 'available');
+  const cust = await w.customer('transcript');
+  const subject = 'Stove 5005 will not light';
+  const chat = await startChat(cust, { name: 'Theo Script', subject });
+  await openChat(lee, chat.caseId);
+  const lines = [];
+  lines.push((await customerSay(cust, 'The igniter clicks but no flame')).body);
+  lines.push((await agentSay(lee, 'Is the gas canister new?')).body);
+  const secret = 'INTERNAL: known igniter batch fault, replace without asking for receipt';
+  await agentSay(lee, secret, true);
+  lines.push((await customerSay(cust, 'Yes, bought it yesterday')).body);
+  lines.push((await agentSay(lee, 'We will send you a replacement igniter today.')).body);
+  await waitWidgetMessage(cust, 'agent', lines.at(-1));
+  assert.ok(!(await cust.getByTestId('heed-messages').textContent()).includes('INTERNAL'), 'the note is not shown to the customer');
+  assert.ok((await timeline(lee)).some((e) => e.body === secret && e.cls.includes('internal')));
+
+  await cust.getByTestId('heed-menu').click();
+  const [dl] = await Promise.all([cust.waitForEvent('download'), cust.getByTestId('heed-download').click()]);
+  assert.equal(dl.suggestedFilename(), `heed-transcript-${chat.caseId}.txt`);
+  const file = path.join(tmp, `transcript-${chat.caseId}.txt`);
+  await dl.saveAs(file);
+  const text = fs.readFileSync(file, 'utf8');
+  assert.ok(text.startsWith(`Conversation #${chat.caseId}: ${subject}\n`), text.slice(0, 200));
+  assert.ok(!text.includes('INTERNAL') && !text.includes('igniter batch'), 'no internal note in the transcript');
+  let at = -1;
+  for (const [i, body] of [subject, ...lines].entries()) {
+    const who = i === 2 || i === 4 ? 'Lee Chen' : 'You';
+    const re = new RegExp(`^\\[[^\\]]+\\] ${who}: ${body.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm');
+    const m = re.exec(text);
+    assert.ok(m, `"${who}: ${body}" in the transcript:\n${text}`);
+    assert.ok(m.index > at, `"${body}" in order`);
+    at = m.index;
+  }
+
+  /* no email given before: the widget asks for one */
+  await cust.getByTestId('heed-menu').click();
+  await cust.getByTestId('heed-email-transcript').click();
+  const input = cust.getByTestId('heed-transcript-email');
+  await input.waitFor();
+  let emailed = 0;
+  cust.on('request', (r) => { if (r.url().endsWith('/api/v1/chat/transcript/email')) emailed++; });
+  /* not an address at all: the browser's own check stops it */
+  await input.fill('not-an-email');
+  await cust.getByTestId('heed-transcript-send').click();
+  assert.notEqual(await input.evaluate((el) => el.validationMessage), '', 'the browser flags the address');
+  /* an address the browser lets through but the widget does not */
+  await input.fill('theo@example');
+  await cust.getByTestId('heed-transcript-send').click();
+  await until('the bad address to be refused', async () =>
+    (await cust.getByTestId('heed-notice').locator('span').textContent()) === 'Please enter a valid email address.');
+  assert.equal(emailed, 0, 'nothing sent for a bad address');
+  await input.fill('theo@example.com');
+  const [resp] = await Promise.all([
+    cust.waitForResponse((r) => r.url() === HEED + '/api/v1/chat/transcript/email' && r.request().method() === 'POST'),
+    cust.getByTestId('heed-transcript-send').click(),
+  ]);
+  assert.equal(resp.status(), 202);
+  /* (not resp.json(): it never resolved in our runs - the widget does not read this body) */
+  assert.deepEqual(resp.request().postDataJSON(), { email: 'theo@example.com' });
+  const notice = cust.getByTestId('heed-notice');
+  await until('the confirmation', async () => (await notice.getAttribute('data-kind')) === 'info');
+  assert.equal(await notice.locator('span').textContent(), "We'll email the transcript to theo@example.com.");
+  await agentEnd(lee);
+});
+
+test('bad input: no empty messages; markup is shown as text on both sides, never run', async (w) => {
+  const lee = await w.agent('lee', 'away');
+  const cust = await w.customer('mallory');
+  /* an empty form does not start a chat */
+  await openWidget(cust);
+  let posts = 0;
+  cust.on('request', (r) => { if (r.url().endsWith('/api/v1/chat/sessions') && r.method() === 'POST') posts++; });
+  await cust.getByTestId('heed-start').click();
+  await cust.getByTestId('heed-form-error').waitFor();
+  assert.equal(await cust.getByTestId('heed-form-error').textContent(), 'Please tell us what we can help with.');
+  assert.equal(posts, 0);
+
+  const evil = '<img src=x onerror=alert(1)>';
+  const chat = await startChat(cust, { name: '<b>Mallory</b>', subject: evil + ' in the subject' });
+  /* accepted from the waiting list: the markup there is text too */
+  const item = lee.locator(`[data-testid="queue-item"][data-contact-id="${chat.contactId}"]`);
+  await item.waitFor();
+  assert.equal(await item.locator('.subject').textContent(), evil + ' in the subject');
+  assert.equal(await item.locator('.name').textContent(), '<b>Mallory</b>');
+  await item.getByTestId('accept').click();
+  await chatItem(lee, chat.caseId).waitFor();
+  await openChat(lee, chat.caseId);
+  await until('the context subject', async () => (await lee.locator('.ctx-subject').textContent()) === evil + ' in the subject');
+
+  /* empty and blank messages are not sent (no bubble now; no frame: checked
+   * below, once a real message has gone out after them) */
+  const sentBodies = (page) => page.rec.frames.filter((f) => f.dir === 'out' && f.data.type === 'message').map((f) => f.data.body);
+  const count0 = await cust.getByTestId('heed-msg').count();
+  await cust.getByTestId('heed-send').click();
+  await cust.getByTestId('heed-input').fill('   \n ');
+  await cust.getByTestId('heed-input').press('Enter');
+  await cust.getByTestId('heed-send').click();
+  assert.equal(await cust.getByTestId('heed-msg').count(), count0);
+  const lcount0 = (await timeline(lee)).length;
+  await lee.getByTestId('send').click();
+  await lee.getByTestId('composer').fill('  ');
+  await lee.getByTestId('composer').press('Enter');
+  assert.equal((await timeline(lee)).length, lcount0);
+  assert.equal(await lee.getByTestId('event-pending').count(), 0);
+
+  /* markup both ways */
+  const m = await customerSay(cust, evil);
+  assert.deepEqual(sentBodies(cust), [evil], 'the widget sent no empty message');
+  const got = await waitTimeline(lee, 'the markup message', (e) => e.id === m.id);
+  assert.equal(got.body, evil);
+  const back = '<script>alert(2)</script><b>bold?</b> <img src=y onerror="alert(3)">';
+  await agentSay(lee, back);
+  assert.deepEqual(sentBodies(lee), [back], 'the console sent no empty message');
+  const shown = await waitWidgetMessage(cust, 'agent', back);
+  assert.ok(shown.id > m.id);
+  /* a message the widget sends after the markup ones: everything before it has rendered */
+  const last = await customerSay(cust, 'done');
+  await waitTimeline(lee, 'the last message', (e) => e.id === last.id);
+  assert.equal(await cust.locator('heed-chat').evaluate((h) => h.shadowRoot.querySelectorAll('img, script, b').length), 0);
+  assert.equal(await lee.locator('#conv-body').evaluate((el) => el.querySelectorAll('img, script, b').length), 0);
+  assert.equal(await lee.locator('#queue, #my-chats').evaluateAll((els) => els.reduce((n, el) => n + el.querySelectorAll('img, b').length, 0)), 0);
+  await agentEnd(lee);
+  /* checkPages() after the test asserts no dialog opened anywhere */
+});
+
+test('origin: a site that does not list the page origin refuses the chat, and says so', async (w) => {
+  const cust = await w.customer('elsewhere', '/wrong-site');
+  const before = await countCases();
+  await openWidget(cust);
+  await cust.getByTestId('heed-subject').fill('Hello from a page the site does not list');
+  await cust.getByTestId('heed-start').click();
+  const err = cust.getByTestId('heed-form-error');
+  await err.waitFor();
+  assert.equal(await countCases(), before, 'no case for a refused origin');
+  assert.ok(await cust.getByTestId('heed-form').isVisible(), 'still on the form');
+  /* what the browser was told: the same request, made from Node */
+  const r = await api('POST', '/api/v1/chat/sessions', { site: 'demo', queue: 'support', subject: 'x' }, '', { Origin: SHOP });
+  const acao = r.headers.get('access-control-allow-origin');
+  assert.equal(r.status, 403);
+  assert.ok([r.body.error.code, r.body.error.reason].includes('origin_not_allowed'), show(r.body));
+  const text = await err.textContent();
+  assert.equal(text, 'Chat is not available on this website. Please contact us another way.',
+    `the customer is told "${text}": the 403 origin_not_allowed reply has ` +
+    (acao ? `Access-Control-Allow-Origin: ${acao}` : 'no Access-Control-Allow-Origin header, so the browser cannot read it ' +
+      'and the widget can only report a network failure'));
+});
+
+/* ---------- main ---------- */
+
+async function main() {
+  const t0 = Date.now();
+  let passed = 0, failed = 0;
+  const heed = startHeed();
+  let shop = null;
+  try {
+    HEED = await heed.listening;
+    shop = await startShop();
+    SHOP = `http://127.0.0.1:${shop.address().port}`;
+    assert.notEqual(new URL(SHOP).origin, new URL(HEED).origin);
+
+    const login = await api('POST', '/api/v1/sessions', { email: EMAIL.admin, password: PASS }, '');
+    assert.equal(login.status, 201, `admin login: ${show(login.body)}`);
+    ADMIN = login.body.token;
+    for (const a of (await apiOk('GET', '/api/v1/agents')).items) AGENT[a.email] = { id: a.id, name: a.name };
+    /* the demo site does not list the shop's origin, and sites cannot be
+     * edited: register the shop as a site of its own */
+    const site = await apiOk('POST', '/api/v1/sites', { key: 'shop', name: 'Acme Outdoor', queue: 'support', origins: SHOP });
+    assert.equal(site.origins, SHOP);
+
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+    for (const t of tests) {
+      if (!FILTER.test(t.name)) continue;
+      const w = new World(t.name);
+      const s = Date.now();
+      let err = null;
+      try {
+        await t.fn(w);
+        w.checkPages();
+      } catch (e) {
+        err = e;
+      }
+      if (err) {
+        /* what the pages saw may explain it */
+        for (const r of w.pages) {
+          for (const d of r.dialogs) err.message += `\n${r.label}: dialog ${d}`;
+          for (const e of r.errors) err.message += `\n${r.label}: page error ${e}`;
+        }
+      }
+      await w.cleanup(!!err);
+      const secs = ((Date.now() - s) / 1000).toFixed(1);
+      if (err) {
+        failed++;
+        const where = String(err.stack || '').split('\n').find((l) => l.includes(__filename)) || '';
+        const msg = String(err.message || err).split('\n').filter((l) => l.trim()).slice(0, 12);
+        console.log(`FAIL ${t.name} (${secs} s)\n     ${[...msg, where.trim()].join('\n     ')}`);
+      } else {
+        passed++;
+        console.log(`ok   ${t.name} (${secs} s)`);
+      }
+    }
+  } catch (e) {
+    failed++;
+    console.log(`FAIL setup: ${e.stack || e}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    if (shop) shop.close();
+  }
+
+  /* the server stops cleanly on SIGTERM */
+  heed.proc.kill('SIGTERM');
+  const timer = setTimeout(() => heed.proc.kill('SIGKILL'), 15000);
+  const { code, signal } = await heed.exited;
+  clearTimeout(timer);
+  if (code === 0) {
+    passed++;
+    console.log('ok   server exits 0 on SIGTERM');
+  } else {
+    failed++;
+    console.log(`FAIL server exits 0 on SIGTERM: exit ${code ?? 'signal ' + signal} (log: ${path.join(tmp, 'server.log')})`);
+  }
+  if (failed || process.env.HEED_WEB_KEEP) console.log(`kept ${tmp} (server.log; screenshots and WebSocket frames of failed tests)`);
+  else fs.rmSync(tmp, { recursive: true, force: true });
+  console.log(`(${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(`web: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main();
