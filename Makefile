@@ -38,7 +38,7 @@ MAIN_OBJ := $(BUILD)/obj/src/app/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check test unit api chat web crash check-plain check-asan clean bench bench-bin bench-chat-sim
+.PHONY: all deps run check test unit api chat web crash check-plain check-asan clean bench bench-bin bench-chat-sim bench-chat
 
 all: $(BUILD)/heed
 
@@ -96,6 +96,14 @@ bench: $(BUILD)/heed bench-bin
 	@bench/run.sh $(BUILD)/heed
 
 bench-bin: $(BUILD)/bench/fill $(BUILD)/bench/hello $(BUILD)/bench/chat_sim
+
+# Live chat under load: many customer and agent WebSockets (bench/chat.sh).
+bench-chat: $(BUILD)/heed $(BUILD)/bench/chat_load
+
+$(BUILD)/bench/chat_load: bench/chat_load.c
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	@$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS) -lev
 
 # The busy-hour simulation of the chat wait estimates (docs/performance.md).
 bench-chat-sim: $(BUILD)/bench/chat_sim
