@@ -29,7 +29,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc $(OPT) -g \
            -MMD -MP $(SANFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
-LDLIBS  := $(PKG_LIBS) -lpthread -lm
+LDLIBS  := $(PKG_LIBS) -lev -lpthread -lm
 
 LIB_SRC  := $(sort $(filter-out src/app/main.c,$(wildcard src/*/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -103,7 +103,7 @@ bench-chat: $(BUILD)/heed $(BUILD)/bench/chat_load
 $(BUILD)/bench/chat_load: bench/chat_load.c
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $@"
-	@$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS) -lev
+	@$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
 # The busy-hour simulation of the chat wait estimates (docs/performance.md).
 bench-chat-sim: $(BUILD)/bench/chat_sim

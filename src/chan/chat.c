@@ -55,7 +55,8 @@ struct chat_conn {
 	char customer_name[128];
 	char t_conn[40], t_own[40];          /* conn:N; contact:N or agent:N */
 	struct bus_sub s_conn, s_own, s_agents;
-	struct follow follow[MAX_FOLLOW];
+	struct follow *follow;     /* cases followed: 1 slot for a customer, MAX_FOLLOW for an agent */
+	size_t n_follow;
 	double tokens, msg_tokens;
 	int64_t refill_at;
 	int refused;
@@ -161,7 +162,7 @@ static void sub(struct chat_conn *c, struct bus_sub *s, const char *topic,
 
 static struct follow *follow_find(struct chat_conn *c, int64_t case_id)
 {
-	for (size_t i = 0; i < MAX_FOLLOW; i++)
+	for (size_t i = 0; i < c->n_follow; i++)
 		if (c->follow[i].used && c->follow[i].case_id == case_id)
 			return &c->follow[i];
 	return NULL;
@@ -215,7 +216,15 @@ static struct follow *follow_start(struct chat_conn *c, int64_t case_id,
 
 	if (fw)
 		return fw;
-	for (size_t i = 0; i < MAX_FOLLOW && !fw; i++)
+	if (!c->follow) {
+		c->n_follow = c->role == ROLE_AGT ? MAX_FOLLOW : 1;
+		c->follow = calloc(c->n_follow, sizeof(*c->follow));
+		if (!c->follow) {
+			c->n_follow = 0;
+			return NULL;
+		}
+	}
+	for (size_t i = 0; i < c->n_follow && !fw; i++)
 		if (!c->follow[i].used)
 			fw = &c->follow[i];
 	if (!fw)
@@ -654,8 +663,9 @@ static void on_close(void *user)
 {
 	struct chat_conn *c = user;
 
-	for (size_t i = 0; i < MAX_FOLLOW; i++)
+	for (size_t i = 0; i < c->n_follow; i++)
 		unfollow(&c->follow[i]);
+	free(c->follow);
 	bus_unsubscribe(&c->s_conn);
 	bus_unsubscribe(&c->s_own);
 	bus_unsubscribe(&c->s_agents);

@@ -25,6 +25,7 @@
 #define MAX_AGENTS 1024
 #define MAX_QUEUES 64
 #define TICK_MS 250
+#define TICK_MIN_GAP_MS 50
 #define QUEUE_FRAME_MIN_MS 250
 #define QUEUE_FRAME_MAX 100 /* waiting contacts listed; "total" counts all */
 
@@ -321,7 +322,10 @@ static void publish_contact_locked(struct hub *h, struct hub_job *job,
 				      contact_json_locked(h, &l->c, l, true), "assigned",
 				      assigned && i == 0));
 	}
-	h->queue_dirty = true;
+	/* the queue frame lists waiting contacts only (after_step_locked marks
+	 * it for assignments and loads) */
+	if (l->c.state == CONTACT_QUEUED)
+		h->queue_dirty = true;
 }
 
 /* ---- jobs -------------------------------------------------------------- */
@@ -636,7 +640,10 @@ static void estimates_locked(struct hub *h)
 		    e.low_ms != l->est.low_ms || e.high_ms != l->est.high_ms) {
 			l->position = pos;
 			l->est = e;
-			publish_contact_locked(h, NULL, l, 0, false);
+			if (l->customer_conns > 0) /* else: the welcome carries it */
+				publish_contact_locked(h, NULL, l, 0, false);
+			else
+				h->queue_dirty = true;
 		}
 		if (e.known && l->c.est_low_ms < 0)
 			first_estimate_locked(h, l, &e);
@@ -801,6 +808,7 @@ static void *hub_main(void *arg)
 {
 	struct hub *h = arg;
 	struct timespec ts;
+	int64_t last = 0;
 
 	pthread_mutex_lock(&h->mu);
 	while (!h->stop) {
@@ -811,8 +819,13 @@ static void *hub_main(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&h->cv, &h->mu, &ts);
-		if (!h->stop)
+		/* a step signals at once (routing should not wait a full tick),
+		 * but a busy hub ticks at most every TICK_MIN_GAP_MS: each tick
+		 * walks every live contact */
+		if (!h->stop && (h->reload || clock_mono_ms() - last >= TICK_MIN_GAP_MS)) {
 			tick_locked(h);
+			last = clock_mono_ms();
+		}
 	}
 	pthread_mutex_unlock(&h->mu);
 	return NULL;
