@@ -160,6 +160,19 @@ enum err sq__col_text(struct arena *ar, sqlite3_stmt *s, int i, char **out);
 /* sq_read_fn - fill *item (zeroed) from the current row of s. */
 typedef enum err (*sq_read_fn)(struct arena *ar, sqlite3_stmt *s, void *item);
 
+/* sq_bind_fn - bind the fields of *item to s (accumulating into *rc). */
+typedef void (*sq_bind_fn)(sqlite3_stmt *s, const void *item, int *rc);
+
+/* sq__insert - prepare sql, bind item with bind, run it; *new_id gets the
+ * new rowid. */
+enum err sq__insert(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+		    sq_bind_fn bind, const void *item, const char *what, int64_t *new_id);
+/* sq__update - the same, with the row's id bound to parameter id_param;
+ * E_NOTFOUND when no row has that id. */
+enum err sq__update(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+		    sq_bind_fn bind, const void *item, int id_param, int64_t id,
+		    const char *what);
+
 /* sq__one_by_id - the one row that sql (binding ?1 to id) returns, read
  * with read into out (zeroed first, `size` bytes); E_NOTFOUND if none. */
 enum err sq__one_by_id(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,

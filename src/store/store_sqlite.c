@@ -176,6 +176,46 @@ static enum err grow_rows(char **heap, size_t *cap, size_t size)
  * copied once into an arena array of exactly n items: the arena keeps no
  * slack and the caller's limit may be far above the rows that exist.
  */
+enum err sq__insert(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+		    sq_bind_fn bind, const void *item, const char *what, int64_t *new_id)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
+	enum err e;
+
+	e = sq__stmt(st, id_stmt, sql, &s);
+	if (e != E_OK)
+		goto out;
+	bind(s, item, &rc);
+	e = sq__run(st, s, rc, what);
+	if (e == E_OK)
+		*new_id = sqlite3_last_insert_rowid(st->db);
+out:
+	sq__done(s);
+	return e;
+}
+
+enum err sq__update(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+		    sq_bind_fn bind, const void *item, int id_param, int64_t id,
+		    const char *what)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
+	enum err e;
+
+	e = sq__stmt(st, id_stmt, sql, &s);
+	if (e != E_OK)
+		goto out;
+	bind(s, item, &rc);
+	sq__bind_i64(s, id_param, id, &rc);
+	e = sq__run(st, s, rc, what);
+	if (e == E_OK && sqlite3_changes(st->db) == 0)
+		e = E_NOTFOUND;
+out:
+	sq__done(s);
+	return e;
+}
+
 enum err sq__one_by_id(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
 		       int64_t id, struct arena *ar, size_t size, sq_read_fn read,
 		       const char *what, void *out)

@@ -96,8 +96,10 @@ static enum err read_site(struct arena *ar, sqlite3_stmt *s, void *item)
 	return e;
 }
 
-static void bind_site(sqlite3_stmt *s, const struct site *t, int *rc)
+static void bind_site(sqlite3_stmt *s, const void *item, int *rc)
 {
+	const struct site *t = item;
+
 	sq__bind_text(s, 1, t->key, rc);
 	sq__bind_text(s, 2, t->name, rc);
 	sq__bind_text(s, 3, t->queue, rc);
@@ -109,47 +111,18 @@ static void bind_site(sqlite3_stmt *s, const struct site *t, int *rc)
 
 enum err sq__site_insert(struct store *base, struct site *t)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_SITE_INSERT,
-		     "INSERT INTO sites (key, name, queue, origins, secret,"
-		     " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	bind_site(s, t, &rc);
-	e = sq__run(st, s, rc, "site_insert");
-	if (e == E_OK)
-		t->id = sqlite3_last_insert_rowid(st->db);
-out:
-	sq__done(s);
-	return e;
+	return sq__insert(sq__from(base), SQ_SITE_INSERT,
+			  "INSERT INTO sites (key, name, queue, origins, secret,"
+			  " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			  bind_site, t, "site_insert", &t->id);
 }
 
 enum err sq__site_update(struct store *base, const struct site *t)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_SITE_UPDATE,
-		     "UPDATE sites SET key = ?1, name = ?2, queue = ?3, origins = ?4,"
-		     " secret = ?5, created_at = ?6, updated_at = ?7 WHERE id = ?8",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	bind_site(s, t, &rc);
-	sq__bind_i64(s, 8, t->id, &rc);
-	e = sq__run(st, s, rc, "site_update");
-	if (e == E_OK && sqlite3_changes(st->db) == 0)
-		e = E_NOTFOUND;
-out:
-	sq__done(s);
-	return e;
+	return sq__update(sq__from(base), SQ_SITE_UPDATE,
+			  "UPDATE sites SET key = ?1, name = ?2, queue = ?3, origins = ?4,"
+			  " secret = ?5, created_at = ?6, updated_at = ?7 WHERE id = ?8",
+			  bind_site, t, 8, t->id, "site_update");
 }
 
 /* site_one - run a one-row site query whose parameter 1 is bound by the
@@ -265,8 +238,9 @@ static enum err read_contact(struct arena *ar, sqlite3_stmt *s, void *item)
 }
 
 /* bind_contact - parameters 1..24 in CONTACT_COLS order, without the id. */
-static void bind_contact(sqlite3_stmt *s, const struct contact *c, int *rc)
+static void bind_contact(sqlite3_stmt *s, const void *item, int *rc)
 {
+	const struct contact *c = item;
 	static const unsigned char zero[32];
 	bool has_hash = memcmp(c->token_hash, zero, sizeof(zero)) != 0;
 
@@ -301,58 +275,29 @@ static void bind_contact(sqlite3_stmt *s, const struct contact *c, int *rc)
 
 enum err sq__contact_insert(struct store *base, struct contact *c)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_CONTACT_INSERT,
-		     "INSERT INTO contacts (case_id, customer_id, site_id, channel,"
-		     " queue, priority, state, agent_id, token_hash, verified_method,"
-		     " verified_at, notify_email, queued_at, assigned_at, ended_at,"
-		     " est_ms, est_low_ms, est_high_ms, wait_ms, hold_ms, handoff_note,"
-		     " handoff_from, created_at, updated_at) VALUES (?1, ?2, ?3, ?4,"
-		     " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-		     " ?19, ?20, ?21, ?22, ?23, ?24)",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	bind_contact(s, c, &rc);
-	e = sq__run(st, s, rc, "contact_insert");
-	if (e == E_OK)
-		c->id = sqlite3_last_insert_rowid(st->db);
-out:
-	sq__done(s);
-	return e;
+	return sq__insert(sq__from(base), SQ_CONTACT_INSERT,
+			  "INSERT INTO contacts (case_id, customer_id, site_id, channel,"
+			  " queue, priority, state, agent_id, token_hash, verified_method,"
+			  " verified_at, notify_email, queued_at, assigned_at, ended_at,"
+			  " est_ms, est_low_ms, est_high_ms, wait_ms, hold_ms, handoff_note,"
+			  " handoff_from, created_at, updated_at) VALUES (?1, ?2, ?3, ?4,"
+			  " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+			  " ?19, ?20, ?21, ?22, ?23, ?24)",
+			  bind_contact, c, "contact_insert", &c->id);
 }
 
 enum err sq__contact_update(struct store *base, const struct contact *c)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_CONTACT_UPDATE,
-		     "UPDATE contacts SET case_id = ?1, customer_id = ?2, site_id = ?3,"
-		     " channel = ?4, queue = ?5, priority = ?6, state = ?7,"
-		     " agent_id = ?8, token_hash = ?9, verified_method = ?10,"
-		     " verified_at = ?11, notify_email = ?12, queued_at = ?13,"
-		     " assigned_at = ?14, ended_at = ?15, est_ms = ?16,"
-		     " est_low_ms = ?17, est_high_ms = ?18, wait_ms = ?19,"
-		     " hold_ms = ?20, handoff_note = ?21, handoff_from = ?22,"
-		     " created_at = ?23, updated_at = ?24 WHERE id = ?25",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	bind_contact(s, c, &rc);
-	sq__bind_i64(s, 25, c->id, &rc);
-	e = sq__run(st, s, rc, "contact_update");
-	if (e == E_OK && sqlite3_changes(st->db) == 0)
-		e = E_NOTFOUND;
-out:
-	sq__done(s);
-	return e;
+	return sq__update(sq__from(base), SQ_CONTACT_UPDATE,
+			  "UPDATE contacts SET case_id = ?1, customer_id = ?2, site_id = ?3,"
+			  " channel = ?4, queue = ?5, priority = ?6, state = ?7,"
+			  " agent_id = ?8, token_hash = ?9, verified_method = ?10,"
+			  " verified_at = ?11, notify_email = ?12, queued_at = ?13,"
+			  " assigned_at = ?14, ended_at = ?15, est_ms = ?16,"
+			  " est_low_ms = ?17, est_high_ms = ?18, wait_ms = ?19,"
+			  " hold_ms = ?20, handoff_note = ?21, handoff_from = ?22,"
+			  " created_at = ?23, updated_at = ?24 WHERE id = ?25",
+			  bind_contact, c, 25, c->id, "contact_update");
 }
 
 /* contact_one - a one-row contact query on id or (hash given) token. */
@@ -473,29 +418,22 @@ static enum err read_reply(struct arena *ar, sqlite3_stmt *s, void *item)
 	return e;
 }
 
+static void bind_reply(sqlite3_stmt *s, const void *item, int *rc)
+{
+	const struct saved_reply *r = item;
+
+	sq__bind_id(s, 1, r->owner_id, rc);
+	sq__bind_text(s, 2, r->title, rc);
+	sq__bind_text(s, 3, r->body, rc);
+	sq__bind_i64(s, 4, r->created_at, rc);
+}
+
 enum err sq__reply_insert(struct store *base, struct saved_reply *r)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_REPLY_INSERT,
-		     "INSERT INTO saved_replies (owner_id, title, body, created_at)"
-		     " VALUES (?1, ?2, ?3, ?4)",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_id(s, 1, r->owner_id, &rc);
-	sq__bind_text(s, 2, r->title, &rc);
-	sq__bind_text(s, 3, r->body, &rc);
-	sq__bind_i64(s, 4, r->created_at, &rc);
-	e = sq__run(st, s, rc, "reply_insert");
-	if (e == E_OK)
-		r->id = sqlite3_last_insert_rowid(st->db);
-out:
-	sq__done(s);
-	return e;
+	return sq__insert(sq__from(base), SQ_REPLY_INSERT,
+			  "INSERT INTO saved_replies (owner_id, title, body, created_at)"
+			  " VALUES (?1, ?2, ?3, ?4)",
+			  bind_reply, r, "reply_insert", &r->id);
 }
 
 enum err sq__reply_get(struct store *base, struct arena *ar, int64_t id,

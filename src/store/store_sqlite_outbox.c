@@ -33,36 +33,29 @@ static enum err read_outbox(struct arena *ar, sqlite3_stmt *s, void *item)
 	return sq__col_text(ar, s, 11, &m->last_error);
 }
 
+static void bind_new(sqlite3_stmt *s, const void *item, int *rc)
+{
+	const struct outbox_msg *m = item;
+
+	sq__bind_id(s, 1, m->case_id, rc);
+	sq__bind_text(s, 2, m->kind, rc);
+	sq__bind_text(s, 3, m->to_addr, rc);
+	sq__bind_text(s, 4, m->subject, rc);
+	sq__bind_text(s, 5, m->body, rc);
+	sq__bind_i64(s, 6, m->state ? m->state : OUTBOX_PENDING, rc);
+	sq__bind_i64(s, 7, m->attempts, rc);
+	sq__bind_i64(s, 8, m->created_at, rc);
+	sq__bind_id(s, 9, m->sent_at, rc);
+	sq__bind_i64(s, 10, m->next_at, rc);
+}
+
 enum err sq__outbox_insert(struct store *base, struct outbox_msg *m)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_OUTBOX_INSERT,
-		     "INSERT INTO outbox (case_id, kind, to_addr, subject, body,"
-		     " state, attempts, created_at, sent_at, next_at)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_id(s, 1, m->case_id, &rc);
-	sq__bind_text(s, 2, m->kind, &rc);
-	sq__bind_text(s, 3, m->to_addr, &rc);
-	sq__bind_text(s, 4, m->subject, &rc);
-	sq__bind_text(s, 5, m->body, &rc);
-	sq__bind_i64(s, 6, m->state ? m->state : OUTBOX_PENDING, &rc);
-	sq__bind_i64(s, 7, m->attempts, &rc);
-	sq__bind_i64(s, 8, m->created_at, &rc);
-	sq__bind_id(s, 9, m->sent_at, &rc);
-	sq__bind_i64(s, 10, m->next_at, &rc);
-	e = sq__run(st, s, rc, "outbox_insert");
-	if (e == E_OK)
-		m->id = sqlite3_last_insert_rowid(st->db);
-out:
-	sq__done(s);
-	return e;
+	return sq__insert(sq__from(base), SQ_OUTBOX_INSERT,
+			  "INSERT INTO outbox (case_id, kind, to_addr, subject, body,"
+			  " state, attempts, created_at, sent_at, next_at)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			  bind_new, m, "outbox_insert", &m->id);
 }
 
 enum err sq__outbox_due(struct store *base, struct arena *ar, int64_t now,
@@ -101,29 +94,22 @@ enum err sq__outbox_get(struct store *base, struct arena *ar, int64_t id,
 			     sizeof(*out), read_outbox, "outbox_get", out);
 }
 
+/* bind_attempt - what an attempt changes, parameters 1..5 (6: the id). */
+static void bind_attempt(sqlite3_stmt *s, const void *item, int *rc)
+{
+	const struct outbox_msg *m = item;
+
+	sq__bind_i64(s, 1, m->state, rc);
+	sq__bind_i64(s, 2, m->attempts, rc);
+	sq__bind_id(s, 3, m->sent_at, rc);
+	sq__bind_i64(s, 4, m->next_at, rc);
+	sq__bind_text(s, 5, m->last_error, rc);
+}
+
 enum err sq__outbox_update(struct store *base, const struct outbox_msg *m)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_OUTBOX_UPDATE,
-		     "UPDATE outbox SET state = ?2, attempts = ?3, sent_at = ?4,"
-		     " next_at = ?5, last_error = ?6 WHERE id = ?1",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_i64(s, 1, m->id, &rc);
-	sq__bind_i64(s, 2, m->state, &rc);
-	sq__bind_i64(s, 3, m->attempts, &rc);
-	sq__bind_id(s, 4, m->sent_at, &rc);
-	sq__bind_i64(s, 5, m->next_at, &rc);
-	sq__bind_text(s, 6, m->last_error, &rc);
-	e = sq__run(st, s, rc, "outbox_update");
-	if (e == E_OK && sqlite3_changes(st->db) == 0)
-		e = E_NOTFOUND;
-out:
-	sq__done(s);
-	return e;
+	return sq__update(sq__from(base), SQ_OUTBOX_UPDATE,
+			  "UPDATE outbox SET state = ?1, attempts = ?2, sent_at = ?3,"
+			  " next_at = ?4, last_error = ?5 WHERE id = ?6",
+			  bind_attempt, m, 6, m->id, "outbox_update");
 }
