@@ -653,17 +653,19 @@ static void estimates_locked(struct hub *h)
 
 struct est hub_estimate(struct hub *h, const char *queue, int *position)
 {
-	struct chat_live **w;
 	struct est e;
-	size_t n;
 	int pos = 1;
 
+	/* a newcomer goes behind everyone waiting in the queue: a count, no
+	 * sorted list needed */
 	pthread_mutex_lock(&h->mu);
-	w = waiting_locked(h, &n);
-	for (size_t i = 0; w && i < n; i++)
-		if (strcmp(w[i]->c.queue, queue) == 0)
+	for (size_t i = 0; i < h->contacts.cap; i++) {
+		struct chat_live *l = h->contacts.slots[i].val;
+
+		if (h->contacts.slots[i].key && l->c.state == CONTACT_QUEUED &&
+		    strcmp(l->c.queue, queue) == 0)
 			pos++;
-	free(w);
+	}
 	e = est_wait(&h->est, pos, slots_locked(h, queue));
 	pthread_mutex_unlock(&h->mu);
 	if (position)
