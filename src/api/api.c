@@ -256,6 +256,7 @@ void api_slow(struct http_req *r, void (*fn)(struct http_req *r),
 static const char *credential(struct http_req *r)
 {
 	const char *h = r->authorization, *c = r->cookie;
+	char buf[256];
 
 	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
 		h += 7;
@@ -263,18 +264,8 @@ static const char *credential(struct http_req *r)
 			h++;
 		return *h ? h : NULL;
 	}
-	while (c && *c) {
-		while (*c == ' ' || *c == ';')
-			c++;
-		if (strncmp(c, "heed_session=", 13) == 0) {
-			const char *v = c + 13, *end = strchr(v, ';');
-			size_t n = end ? (size_t)(end - v) : strlen(v);
-
-			return n ? arena_strndup(&r->arena, v, n) : NULL;
-		}
-		c = strchr(c, ';');
-	}
-	return NULL;
+	return c && http_cookie(c, "heed_session", buf, sizeof(buf))
+		       ? arena_strdup(&r->arena, buf) : NULL;
 }
 
 static bool authenticate(struct http_req *r, struct api_req *q)

@@ -21,6 +21,7 @@
 #include "domain/auth.h"
 #include "domain/cases.h"
 #include "domain/chat_config.h"
+#include "http/http.h"
 
 #define MAX_FOLLOW 32
 #define HELLO_SECS 10
@@ -257,22 +258,6 @@ static bool origin_ok(struct chat_conn *c, struct arena *ar, int64_t site_id)
 	       sites_origin_ok(&s, ws_origin(c->ws), ws_host(c->ws));
 }
 
-static const char *cookie_token(const char *cookie, char *buf, size_t n)
-{
-	const char *p = cookie ? strstr(cookie, "heed_session=") : NULL;
-	size_t len;
-
-	if (!p)
-		return NULL;
-	p += 13;
-	len = strcspn(p, "; ");
-	if (!len || len >= n)
-		return NULL;
-	memcpy(buf, p, len);
-	buf[len] = '\0';
-	return buf;
-}
-
 static bool hello_customer(struct chat_conn *c, struct arena *ar,
 			   const char *token, int64_t last_id)
 {
@@ -368,7 +353,7 @@ static void on_hello(struct chat_conn *c, json_t *req)
 			ws_close(c->ws, 4403, "forbidden");
 			return;
 		}
-		token = cookie_token(ws_cookie(c->ws), cookie, sizeof(cookie));
+		token = http_cookie(ws_cookie(c->ws), "heed_session", cookie, sizeof(cookie));
 	}
 	if (!token) {
 		send_error(c, "unauthorized", "send a token, or sign in to the console", req);

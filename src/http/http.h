@@ -82,6 +82,10 @@ struct http_req {
 
 /* http_query - the decoded value of query argument name, or NULL. */
 const char *http_query(const struct http_req *r, const char *name);
+/* http_cookie - the value of cookie `name` in a Cookie header into buf (n
+ * bytes); NULL when absent, empty or too long.  Usable for WebSocket
+ * upgrades too, which keep their own Cookie header. */
+const char *http_cookie(const char *header, const char *name, char *buf, size_t n);
 
 /* http_reply - set status and body (copied); content type as given. */
 void http_reply(struct http_req *r, int status, const char *type,

@@ -113,6 +113,31 @@ static void req_free(struct http_req *r)
 	free(r);
 }
 
+const char *http_cookie(const char *header, const char *name, char *buf, size_t n)
+{
+	size_t name_len = strlen(name);
+	const char *c = header;
+
+	while (c && *c) {
+		while (*c == ' ' || *c == ';')
+			c++;
+		if (strncmp(c, name, name_len) == 0 && c[name_len] == '=') {
+			const char *v = c + name_len + 1;
+			size_t len = strcspn(v, ";");
+
+			while (len && v[len - 1] == ' ')
+				len--;
+			if (!len || len >= n)
+				return NULL;
+			memcpy(buf, v, len);
+			buf[len] = '\0';
+			return buf;
+		}
+		c = strchr(c, ';');
+	}
+	return NULL;
+}
+
 const char *http_query(const struct http_req *r, const char *name)
 {
 	for (size_t i = 0; i < r->n_query; i++)

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "http/http.h"
 #include "http/router.h"
 
 static void h(struct http_req *r) { (void)r; }
@@ -56,9 +57,27 @@ static void matches(void **state)
 	arena_release(&r.arena);
 }
 
+/* cookies - the one Cookie header reader (REST and WebSocket upgrades). */
+static void cookies(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	assert_string_equal(http_cookie("heed_session=abc", "heed_session", buf, sizeof(buf)),
+			    "abc");
+	assert_string_equal(http_cookie("a=1; heed_session=abc ; b=2", "heed_session", buf,
+					sizeof(buf)), "abc");
+	assert_null(http_cookie("myheed_session=abc", "heed_session", buf, sizeof(buf)));
+	assert_null(http_cookie("heed_session=", "heed_session", buf, sizeof(buf)));
+	assert_null(http_cookie("heed_session=0123456789abcdef", "heed_session", buf,
+				sizeof(buf))); /* too long for buf */
+	assert_null(http_cookie("", "heed_session", buf, sizeof(buf)));
+	assert_null(http_cookie(NULL, "heed_session", buf, sizeof(buf)));
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(matches)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(matches), cmocka_unit_test(cookies)};
 
 	return cmocka_run_group_tests_name("router", tests, NULL, NULL);
 }
