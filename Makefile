@@ -11,7 +11,7 @@
 CC      ?= cc
 # The Debian interpreter, where scripts/deps.sh installs python3-yaml.
 PYTHON  ?= /usr/bin/python3
-PKGS    := libwebsockets jansson libsodium sqlite3 libcurl
+PKGS    := libwebsockets jansson libsodium sqlite3 libcurl glib-2.0
 SAN     ?= 0
 ifeq ($(SAN),1)
 BUILD   ?= build/asan

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PKGS="build-essential pkg-config libwebsockets-dev libjansson-dev libsodium-dev
 libsqlite3-dev libcmocka-dev libcurl4-openssl-dev sqlite3 python3 python3-yaml
 python3-websockets python3-aiosmtpd curl
-chromium libev-dev libwebsockets-evlib-ev"
+chromium libev-dev libwebsockets-evlib-ev libglib2.0-dev tzdata"
 # Node.js may come from elsewhere (it bundles npm); Debian's otherwise.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 missing=""

@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "domain/auth.h"
+#include "chan/sched.h"
 #include "http/server.h"
 
 #define PUBLIC 0
@@ -429,6 +430,9 @@ enum err api_start(struct api *a, const struct api_config *cfg)
 	a->cfg.mail.db_uri = cfg->db_uri;
 	if ((e = mail_start(&a->cfg.mail, a->txq, &a->mail)) != E_OK)
 		goto fail;
+	struct sched_config sc = {.db_uri = cfg->db_uri};
+	if ((e = sched_start(&sc, a->txq, a->mail, &a->sched)) != E_OK)
+		goto fail;
 	return E_OK;
 fail:
 	api_stop(a);
@@ -437,6 +441,8 @@ fail:
 
 void api_stop(struct api *a)
 {
+	sched_stop(a->sched); /* before mail: it kicks the sender */
+	a->sched = NULL;
 	mail_stop(a->mail); /* before the write queue: it records its last try */
 	a->mail = NULL;
 	pool_stop(a->slow);

@@ -38,6 +38,7 @@ struct api {
 	struct bus *bus;     /* events to the loops' sockets */
 	struct hub *hub;     /* live chat state */
 	struct mail *mail;   /* the email sender, or NULL when not configured */
+	struct sched *sched; /* fires the timers of promises, SLAs, follow-ups */
 };
 
 /* Per worker thread. */

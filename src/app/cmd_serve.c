@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/watch.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -58,6 +59,23 @@ static void test_clock(void)
 	log_warn("serve", "test clock: the time is moved by the offset in %s", path);
 }
 
+/* watch_setup - the settings of promises, SLA and follow-up, before any
+ * thread starts. */
+static void watch_setup(const struct config *c)
+{
+	char url[600];
+	struct watch_config w = {.public_url = c->public_url,
+				 .stale_business_days = c->stale_days,
+				 .followup_delay_hours = c->followup_delay_hours,
+				 .followup_cooldown_days = c->followup_cooldown_days};
+
+	if (!c->public_url[0]) {
+		snprintf(url, sizeof(url), "http://%s", c->listen);
+		w.public_url = url;
+	}
+	watch_configure(&w);
+}
+
 int cmd_serve(struct app_opts *o)
 {
 	static struct api api;
@@ -94,6 +112,7 @@ int cmd_serve(struct app_opts *o)
 	signal(SIGPIPE, SIG_IGN);
 	test_clock();
 
+	watch_setup(&o->cfg);
 	if (app_open_store(&o->cfg, &st) != E_OK)
 		return 1;
 	store_close(st);

@@ -20,6 +20,9 @@ void config_defaults(struct config *c)
 	c->log_requests = true;
 	snprintf(c->default_country, sizeof(c->default_country), "1");
 	snprintf(c->mail_from, sizeof(c->mail_from), "heed@localhost");
+	c->stale_days = 2;
+	c->followup_delay_hours = 24;
+	c->followup_cooldown_days = 30;
 }
 
 /* set_text - copy value into a setting of n bytes; false if it is longer. */
@@ -101,6 +104,23 @@ enum err config_set(struct config *c, const char *key, const char *value)
 	} else if (!strcmp(key, "smtp_require_tls")) {
 		if (!parse_bool(value, &c->smtp_require_tls))
 			goto bad;
+	} else if (!strcmp(key, "public_url")) {
+		if ((strncmp(value, "http://", 7) && strncmp(value, "https://", 8)) ||
+		    strpbrk(value, " \r\n\"'<>") ||
+		    !set_text(c->public_url, sizeof(c->public_url), value))
+			goto bad;
+	} else if (!strcmp(key, "stale_days")) {
+		if (!parse_long(value, 1, 365, &v))
+			goto bad;
+		c->stale_days = (int)v;
+	} else if (!strcmp(key, "followup_delay_hours")) {
+		if (!parse_long(value, 1, 24 * 365, &v))
+			goto bad;
+		c->followup_delay_hours = (int)v;
+	} else if (!strcmp(key, "followup_cooldown_days")) {
+		if (!parse_long(value, 1, 3650, &v))
+			goto bad;
+		c->followup_cooldown_days = (int)v;
 	} else {
 		log_error("config", "unknown setting '%s'", key);
 		return E_INVAL;
@@ -175,6 +195,10 @@ enum err config_load_env(struct config *c)
 		{"HEED_SMTP_PASSWORD", "smtp_password"},
 		{"HEED_MAIL_FROM", "mail_from"},
 		{"HEED_SMTP_REQUIRE_TLS", "smtp_require_tls"},
+		{"HEED_PUBLIC_URL", "public_url"},
+		{"HEED_STALE_DAYS", "stale_days"},
+		{"HEED_FOLLOWUP_DELAY_HOURS", "followup_delay_hours"},
+		{"HEED_FOLLOWUP_COOLDOWN_DAYS", "followup_cooldown_days"},
 	};
 	enum err e;
 

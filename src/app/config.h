@@ -28,6 +28,10 @@ struct config {
 	char smtp_password[256];
 	char mail_from[256];
 	bool smtp_require_tls;
+	char public_url[512];    /* how customers reach heed; "": http://LISTEN */
+	int stale_days;          /* alert after this many business days quiet */
+	int followup_delay_hours; /* business hours from resolution to follow-up */
+	int followup_cooldown_days; /* at most one follow-up per customer per */
 };
 
 /* config_defaults - the built-in values. */

@@ -156,6 +156,8 @@ enum err domain__event_add(struct store *st, int64_t case_id,
 
 	domain__author(by, customer_id, &e.author_kind, &e.author_id);
 	rc = store_event_insert(st, &e);
+	if (rc == E_OK)
+		rc = track__event(st, &e);
 	if (rc == E_OK && out)
 		*out = e;
 	return rc;

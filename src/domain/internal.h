@@ -87,6 +87,57 @@ enum err cases__source(const char *s, const struct actor *by,
 		       struct fail *f);
 
 struct customer_new;
+struct calendar;
+
+/* ---- watching commitments (track.c, notify.c, promises.c, sla.c,
+ * followup.c, status.c) ---- */
+
+/* track__event - what event e means for the case's promises, SLA clocks,
+ * follow-up and quiet-case alert; called by domain__event_add after every
+ * insert, inside the same transaction. */
+enum err track__event(struct store *st, const struct event *e);
+
+/* notify__alert - an alert to agent_id (0: the supervisors) and an
+ * internal event of the same kind on the case. */
+enum err notify__alert(struct store *st, struct arena *ar, const struct case_ *c,
+		       const char *kind, int64_t agent_id, const char *body);
+/* notify__customer - queue an email to the case's customer (their first
+ * email address; none: nothing queued, E_OK) with the status page link
+ * appended; *mailed set when queued (may be NULL). */
+enum err notify__customer(struct store *st, struct arena *ar, struct case_ *c,
+			  const char *kind, const char *subject, const char *text,
+			  bool *mailed);
+/* notify__when - a time for people: "Mon 23 Nov 15:00 (Europe/Paris)" in the
+ * calendar's zone. */
+char *notify__when(struct arena *ar, const struct calendar *cal, int64_t ms);
+
+/* status__ensure_link - give c a status link if it has none (writes the
+ * case).  c->status_token is then set. */
+enum err status__ensure_link(struct store *st, struct arena *ar, struct case_ *c);
+/* status__url - the page's address for c (which has a link). */
+char *status__url(struct arena *ar, const struct case_ *c);
+
+/* sla__case_calendar - the business hours a case is measured on: its SLA
+ * policy's calendar, else the calendar named "default", else always open. */
+enum err sla__case_calendar(struct store *st, struct arena *ar, const struct case_ *c,
+			    struct calendar *out);
+enum err sla__on_created(struct store *st, struct arena *ar, const struct case_ *c);
+enum err sla__on_reply(struct store *st, struct arena *ar, const struct case_ *c,
+		       bool by_agent, int64_t now);
+enum err sla__on_status(struct store *st, struct arena *ar, const struct case_ *c,
+			enum case_status from, enum case_status to, int64_t now);
+enum err sla__fire(struct store *st, struct arena *ar, const struct timer *t,
+		   struct fail *f);
+
+enum err promises__on_event(struct store *st, struct arena *ar, const struct case_ *c,
+			    const struct event *e, const char *const *kinds);
+enum err promises__fire(struct store *st, struct arena *ar, const struct timer *t,
+			bool *mailed, struct fail *f);
+
+enum err followup__on_status(struct store *st, struct arena *ar, const struct case_ *c,
+			     enum case_status from, enum case_status to, int64_t now);
+enum err followup__fire(struct store *st, struct arena *ar, const struct timer *t,
+			bool *mailed, struct fail *f);
 
 /* customers__find_or_create - customers_find_or_create with field names
  * prefixed by `prefix` (e.g. "customer."). */

@@ -103,6 +103,30 @@ enum sq_stmt {
 	SQ_OUTBOX_DUE,
 	SQ_OUTBOX_GET,
 	SQ_OUTBOX_UPDATE,
+	SQ_SETTING_PUT,
+	SQ_SETTING_GET,
+	SQ_SETTING_LIST,
+	SQ_SETTING_DELETE,
+	SQ_CASE_BY_STATUS_HASH,
+	SQ_PROMISE_INSERT,
+	SQ_PROMISE_UPDATE,
+	SQ_PROMISE_GET,
+	SQ_PROMISE_LIST,
+	SQ_PROMISE_KEPT_MS,
+	SQ_SLA_CLOCK_PUT,
+	SQ_SLA_CLOCK_GET,
+	SQ_SLA_CLOCK_LIST,
+	SQ_TIMER_INSERT,
+	SQ_TIMER_DUE,
+	SQ_TIMER_FIRE,
+	SQ_TIMER_REARM,
+	SQ_ALERT_INSERT,
+	SQ_ALERT_LIST,
+	SQ_ALERT_LIST_LAST = SQ_ALERT_LIST + 7,
+	SQ_ALERT_ACK,
+	SQ_FOLLOWUP_GET,
+	SQ_FOLLOWUP_PUT,
+	SQ_FOLLOWUP_LAST_SENT,
 
 	SQ__COUNT
 };
@@ -255,6 +279,29 @@ enum err sq__outbox_due(struct store *st, struct arena *ar, int64_t now,
 enum err sq__outbox_get(struct store *st, struct arena *ar, int64_t id,
 			struct outbox_msg *out);
 enum err sq__outbox_update(struct store *st, const struct outbox_msg *m);
+enum err sq__setting_put(struct store *st, const struct setting *s);
+enum err sq__setting_get(struct store *st, struct arena *ar, const char *key, struct setting *out);
+enum err sq__setting_list(struct store *st, struct arena *ar, const char *prefix, struct setting_list *out);
+enum err sq__setting_delete(struct store *st, const char *key);
+enum err sq__case_by_status_hash(struct store *st, struct arena *ar, const unsigned char hash[32], struct case_ *out);
+enum err sq__promise_insert(struct store *st, struct promise *p);
+enum err sq__promise_update(struct store *st, const struct promise *p);
+enum err sq__promise_get(struct store *st, struct arena *ar, int64_t id, struct promise *out);
+enum err sq__promise_list(struct store *st, struct arena *ar, int64_t case_id, struct promise_list *out);
+enum err sq__promise_kept_ms(struct store *st, const char *queue, const char *kind, size_t limit, int64_t *out, size_t *n);
+enum err sq__sla_clock_put(struct store *st, struct sla_clock *c);
+enum err sq__sla_clock_get(struct store *st, struct arena *ar, int64_t id, struct sla_clock *out);
+enum err sq__sla_clock_list(struct store *st, struct arena *ar, int64_t case_id, struct sla_clock_list *out);
+enum err sq__timer_insert(struct store *st, struct timer *t);
+enum err sq__timer_due(struct store *st, struct arena *ar, int64_t now, size_t limit, struct timer_list *out);
+enum err sq__timer_fire(struct store *st, int64_t id, int64_t at);
+enum err sq__timer_rearm(struct store *st, struct timer *t);
+enum err sq__alert_insert(struct store *st, struct alert *a);
+enum err sq__alert_list(struct store *st, struct arena *ar, const struct alert_filter *f, struct alert_list *out);
+enum err sq__alert_ack(struct store *st, int64_t id, int64_t by, int64_t at);
+enum err sq__followup_get(struct store *st, struct arena *ar, int64_t case_id, struct followup *out);
+enum err sq__followup_put(struct store *st, struct followup *f);
+enum err sq__followup_last_sent(struct store *st, int64_t customer_id, int64_t *at);
 
 /* --- SQL text of the composed statements, exposed for the plan tests ---- */
 

@@ -11,6 +11,7 @@
 #ifndef HEED_MODEL_H
 #define HEED_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,6 +80,10 @@ struct case_ {
 	enum case_priority priority;
 	int64_t owner_id; /* agent id, 0: unassigned */
 	char *queue;      /* queue name, never NULL when stored */
+	int64_t next_action_at; /* when someone must act next; 0: not set */
+	char *plan;       /* what we plan to do, shown to the customer; "" */
+	char *status_token; /* the status page's secret, NULL: no live link */
+	unsigned char status_hash[32]; /* BLAKE2b-256 of it (lookup key) */
 	int64_t created_at;
 	int64_t updated_at;
 };
@@ -200,6 +205,108 @@ struct outbox_msg {
 	int64_t sent_at;         /* 0: not sent */
 	int64_t next_at;         /* pending: not before this time */
 	char *last_error;        /* why the last attempt failed, or NULL */
+};
+
+/* An admin-edited JSON document: a business-hours calendar
+ * ("calendar:NAME"), an SLA policy ("sla:QUEUE:PRIORITY"), a setting. */
+struct setting {
+	char *key;
+	char *value;             /* JSON text, validated by the domain */
+	int64_t updated_at;
+};
+
+enum promise_state {
+	PROMISE_PENDING = 1,
+	PROMISE_KEPT,
+	PROMISE_BROKEN,
+	PROMISE_CANCELLED
+};
+
+/* A time commitment made to a customer: "we will call you back by 15:00". */
+struct promise {
+	int64_t id;
+	int64_t case_id;
+	char *kind;              /* callback, reply, fix, update */
+	char *queue;             /* the case's queue when made (for history) */
+	char *channel;           /* how it will be kept: phone, email, chat... */
+	int64_t owner_id;        /* who must keep it; 0: none */
+	enum author_kind by_kind; /* who made it: agent or system */
+	int64_t by_id;
+	int64_t due_at;
+	int64_t proposed_ms;     /* what history suggested when it was made */
+	bool short_confirmed;    /* the maker chose less and confirmed it */
+	enum promise_state state;
+	char *reason;            /* why cancelled, or NULL */
+	int64_t revised_due_at;  /* the honest new time told when at risk; 0 */
+	int64_t replaces_id;     /* the broken promise this one follows; 0 */
+	int64_t kept_event_id;   /* the event that kept it; 0 */
+	int64_t origin_at;       /* when the first promise of its chain was made */
+	int64_t created_at;
+	int64_t closed_at;       /* kept, broken or cancelled at; 0 */
+};
+
+enum sla_metric { SLA_FIRST_RESPONSE = 1, SLA_NEXT_RESPONSE, SLA_RESOLUTION };
+enum sla_state { SLA_RUNNING = 1, SLA_PAUSED, SLA_MET, SLA_BREACHED };
+
+/* One SLA target being measured on a case, in business time. */
+struct sla_clock {
+	int64_t id;
+	int64_t case_id;
+	enum sla_metric metric;
+	char *policy;            /* the settings key of the policy */
+	int64_t target_ms;       /* business ms allowed */
+	int64_t used_ms;         /* business ms used before running_since */
+	int64_t running_since;   /* 0: not running */
+	int64_t due_at;          /* when it breaches if it keeps running */
+	enum sla_state state;
+	int64_t met_at;
+	int64_t breached_at;
+};
+
+/* A deadline: fired once, in due order, by the scheduler. */
+struct timer {
+	int64_t id;
+	char *kind;              /* promise_warn, promise_notice, promise_due,
+				  * sla, stale, followup */
+	int64_t ref_id;          /* the promise, clock or case it is about */
+	int64_t case_id;
+	int64_t due_at;
+	int64_t fired_at;        /* 0: pending */
+};
+
+/* Something an agent or the supervisors must look at. */
+struct alert {
+	int64_t id;
+	int64_t case_id;
+	char *kind;              /* promise_warning, promise_broken, sla_breached,
+				  * case_stale */
+	int64_t agent_id;        /* the agent told; 0: every supervisor */
+	char *body;
+	int64_t created_at;
+	int64_t ack_at;          /* 0: not acknowledged */
+	int64_t ack_by;
+};
+
+enum followup_state {
+	FOLLOWUP_SCHEDULED = 1,
+	FOLLOWUP_SENT,
+	FOLLOWUP_ANSWERED,
+	FOLLOWUP_CANCELLED,      /* reopened before it was due */
+	FOLLOWUP_SKIPPED         /* customer asked too recently */
+};
+
+/* The one "Is your problem fixed?" of a case. */
+struct followup {
+	int64_t id;
+	int64_t case_id;
+	int64_t customer_id;
+	enum followup_state state;
+	int64_t due_at;
+	int64_t sent_at;
+	int64_t answered_at;
+	int fixed;               /* -1: no answer, 0: no, 1: yes */
+	int ease;                /* 1..7, 0: not given */
+	char *comment;           /* NULL: none */
 };
 
 #endif

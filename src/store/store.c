@@ -433,3 +433,164 @@ enum err store_outbox_update(struct store *st, const struct outbox_msg *m)
 		return counted(E_IO);
 	return counted(st->ops->outbox_update(st, m));
 }
+
+enum err store_setting_put(struct store *st, const struct setting *s)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->setting_put(st, s));
+}
+
+enum err store_setting_get(struct store *st, struct arena *ar, const char *key, struct setting *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->setting_get(st, ar, key, out));
+}
+
+enum err store_setting_list(struct store *st, struct arena *ar, const char *prefix, struct setting_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->setting_list(st, ar, prefix, out));
+}
+
+enum err store_setting_delete(struct store *st, const char *key)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->setting_delete(st, key));
+}
+
+enum err store_case_by_status_hash(struct store *st, struct arena *ar, const unsigned char hash[32], struct case_ *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->case_by_status_hash(st, ar, hash, out));
+}
+
+enum err store_promise_insert(struct store *st, struct promise *p)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->promise_insert(st, p));
+}
+
+enum err store_promise_update(struct store *st, const struct promise *p)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->promise_update(st, p));
+}
+
+enum err store_promise_get(struct store *st, struct arena *ar, int64_t id, struct promise *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->promise_get(st, ar, id, out));
+}
+
+enum err store_promise_list(struct store *st, struct arena *ar, int64_t case_id, struct promise_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->promise_list(st, ar, case_id, out));
+}
+
+enum err store_promise_kept_ms(struct store *st, const char *queue, const char *kind, size_t limit, int64_t *out, size_t *n)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->promise_kept_ms(st, queue, kind, limit, out, n));
+}
+
+enum err store_sla_clock_put(struct store *st, struct sla_clock *c)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->sla_clock_put(st, c));
+}
+
+enum err store_sla_clock_get(struct store *st, struct arena *ar, int64_t id, struct sla_clock *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->sla_clock_get(st, ar, id, out));
+}
+
+enum err store_sla_clock_list(struct store *st, struct arena *ar, int64_t case_id, struct sla_clock_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->sla_clock_list(st, ar, case_id, out));
+}
+
+enum err store_timer_insert(struct store *st, struct timer *t)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->timer_insert(st, t));
+}
+
+enum err store_timer_due(struct store *st, struct arena *ar, int64_t now, size_t limit, struct timer_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->timer_due(st, ar, now, limit, out));
+}
+
+enum err store_timer_fire(struct store *st, int64_t id, int64_t at)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->timer_fire(st, id, at));
+}
+
+enum err store_timer_rearm(struct store *st, struct timer *t)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->timer_rearm(st, t));
+}
+
+enum err store_alert_insert(struct store *st, struct alert *a)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->alert_insert(st, a));
+}
+
+enum err store_alert_list(struct store *st, struct arena *ar, const struct alert_filter *f, struct alert_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->alert_list(st, ar, f, out));
+}
+
+enum err store_alert_ack(struct store *st, int64_t id, int64_t by, int64_t at)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->alert_ack(st, id, by, at));
+}
+
+enum err store_followup_get(struct store *st, struct arena *ar, int64_t case_id, struct followup *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->followup_get(st, ar, case_id, out));
+}
+
+enum err store_followup_put(struct store *st, struct followup *f)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->followup_put(st, f));
+}
+
+enum err store_followup_last_sent(struct store *st, int64_t customer_id, int64_t *at)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->followup_last_sent(st, customer_id, at));
+}

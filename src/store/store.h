@@ -40,6 +40,23 @@ struct site_list { struct site *items; size_t n; };
 struct contact_list { struct contact *items; size_t n; };
 struct reply_list { struct saved_reply *items; size_t n; };
 struct outbox_list { struct outbox_msg *items; size_t n; };
+struct setting_list { struct setting *items; size_t n; };
+struct promise_list { struct promise *items; size_t n; };
+struct sla_clock_list { struct sla_clock *items; size_t n; };
+struct timer_list { struct timer *items; size_t n; };
+struct alert_list { struct alert *items; size_t n; };
+
+/* Which alerts to list: those to agent_id, and when supervisors is set
+ * those to every supervisor too; only unacknowledged ones when open_only;
+ * ids below before_id when set; at most limit. */
+struct alert_filter {
+	int64_t agent_id;
+	bool supervisors;
+	bool open_only;
+	int64_t case_id;         /* 0: any */
+	int64_t before_id;
+	size_t limit;
+};
 
 /* Filters for the case list.  Zero/NULL fields do not filter, except
  * limit: a limit of 0 returns no rows (callers bound it).  Results are
@@ -179,6 +196,51 @@ struct store_ops {
 			       struct outbox_msg *out);
 	/* outbox_update - state, attempts, sent_at, next_at, last_error. */
 	enum err (*outbox_update)(struct store *st, const struct outbox_msg *m);
+
+	/* setting_put - insert or replace the document at s->key. */
+	enum err (*setting_put)(struct store *st, const struct setting *s);
+	/* setting_get - one document; E_NOTFOUND if none. */
+	enum err (*setting_get)(struct store *st, struct arena *ar, const char *key, struct setting *out);
+	/* setting_list - documents whose key starts with prefix, by key. */
+	enum err (*setting_list)(struct store *st, struct arena *ar, const char *prefix, struct setting_list *out);
+	/* setting_delete - E_NOTFOUND if there was none. */
+	enum err (*setting_delete)(struct store *st, const char *key);
+	/* case_by_status_hash - the case whose live status link hashes to hash. */
+	enum err (*case_by_status_hash)(struct store *st, struct arena *ar, const unsigned char hash[32], struct case_ *out);
+	enum err (*promise_insert)(struct store *st, struct promise *p);
+	/* promise_update - state, reason, revised_due_at, kept_event_id, closed_at. */
+	enum err (*promise_update)(struct store *st, const struct promise *p);
+	enum err (*promise_get)(struct store *st, struct arena *ar, int64_t id, struct promise *out);
+	/* promise_list - every promise of a case, oldest first. */
+	enum err (*promise_list)(struct store *st, struct arena *ar, int64_t case_id, struct promise_list *out);
+	/* promise_kept_ms - how long the newest `limit` kept promises of (queue,
+	 * kind) took from made to kept, in ms, into out[0..*n). */
+	enum err (*promise_kept_ms)(struct store *st, const char *queue, const char *kind, size_t limit, int64_t *out, size_t *n);
+	/* sla_clock_put - insert or replace the clock of (case_id, metric); sets id. */
+	enum err (*sla_clock_put)(struct store *st, struct sla_clock *c);
+	enum err (*sla_clock_get)(struct store *st, struct arena *ar, int64_t id, struct sla_clock *out);
+	/* sla_clock_list - the clocks of a case, by metric. */
+	enum err (*sla_clock_list)(struct store *st, struct arena *ar, int64_t case_id, struct sla_clock_list *out);
+	enum err (*timer_insert)(struct store *st, struct timer *t);
+	/* timer_due - pending timers with due_at <= now, in due order (then id). */
+	enum err (*timer_due)(struct store *st, struct arena *ar, int64_t now, size_t limit, struct timer_list *out);
+	/* timer_fire - mark a pending timer fired at `at`; E_CONFLICT if it had
+	 * already fired (so a deadline is acted on once), E_NOTFOUND if none. */
+	enum err (*timer_fire)(struct store *st, int64_t id, int64_t at);
+	/* timer_rearm - move the pending timer of (kind, ref_id) to t->due_at, or
+	 * insert t when there is none; sets t->id. */
+	enum err (*timer_rearm)(struct store *st, struct timer *t);
+	enum err (*alert_insert)(struct store *st, struct alert *a);
+	/* alert_list - alerts matching f, newest first. */
+	enum err (*alert_list)(struct store *st, struct arena *ar, const struct alert_filter *f, struct alert_list *out);
+	/* alert_ack - acknowledge; E_NOTFOUND if no such alert. */
+	enum err (*alert_ack)(struct store *st, int64_t id, int64_t by, int64_t at);
+	/* followup_get - the follow-up of a case; E_NOTFOUND if none. */
+	enum err (*followup_get)(struct store *st, struct arena *ar, int64_t case_id, struct followup *out);
+	/* followup_put - insert or replace the follow-up of f->case_id; sets id. */
+	enum err (*followup_put)(struct store *st, struct followup *f);
+	/* followup_last_sent - when the customer was last sent a follow-up; 0. */
+	enum err (*followup_last_sent)(struct store *st, int64_t customer_id, int64_t *at);
 };
 
 /* Every backend handle starts with this. */
@@ -280,6 +342,29 @@ enum err store_outbox_due(struct store *st, struct arena *ar, int64_t now,
 enum err store_outbox_get(struct store *st, struct arena *ar, int64_t id,
 			  struct outbox_msg *out);
 enum err store_outbox_update(struct store *st, const struct outbox_msg *m);
+enum err store_setting_put(struct store *st, const struct setting *s);
+enum err store_setting_get(struct store *st, struct arena *ar, const char *key, struct setting *out);
+enum err store_setting_list(struct store *st, struct arena *ar, const char *prefix, struct setting_list *out);
+enum err store_setting_delete(struct store *st, const char *key);
+enum err store_case_by_status_hash(struct store *st, struct arena *ar, const unsigned char hash[32], struct case_ *out);
+enum err store_promise_insert(struct store *st, struct promise *p);
+enum err store_promise_update(struct store *st, const struct promise *p);
+enum err store_promise_get(struct store *st, struct arena *ar, int64_t id, struct promise *out);
+enum err store_promise_list(struct store *st, struct arena *ar, int64_t case_id, struct promise_list *out);
+enum err store_promise_kept_ms(struct store *st, const char *queue, const char *kind, size_t limit, int64_t *out, size_t *n);
+enum err store_sla_clock_put(struct store *st, struct sla_clock *c);
+enum err store_sla_clock_get(struct store *st, struct arena *ar, int64_t id, struct sla_clock *out);
+enum err store_sla_clock_list(struct store *st, struct arena *ar, int64_t case_id, struct sla_clock_list *out);
+enum err store_timer_insert(struct store *st, struct timer *t);
+enum err store_timer_due(struct store *st, struct arena *ar, int64_t now, size_t limit, struct timer_list *out);
+enum err store_timer_fire(struct store *st, int64_t id, int64_t at);
+enum err store_timer_rearm(struct store *st, struct timer *t);
+enum err store_alert_insert(struct store *st, struct alert *a);
+enum err store_alert_list(struct store *st, struct arena *ar, const struct alert_filter *f, struct alert_list *out);
+enum err store_alert_ack(struct store *st, int64_t id, int64_t by, int64_t at);
+enum err store_followup_get(struct store *st, struct arena *ar, int64_t case_id, struct followup *out);
+enum err store_followup_put(struct store *st, struct followup *f);
+enum err store_followup_last_sent(struct store *st, int64_t customer_id, int64_t *at);
 
 /* store_errors - backend errors (E_IO) seen by the wrappers, for /metrics. */
 uint64_t store_errors(void);

@@ -24,7 +24,7 @@
 
 #define CASE_COLS \
 	"id, customer_id, subject, status, priority, owner_id, queue," \
-	" created_at, updated_at"
+	" created_at, updated_at, next_action_at, plan, status_token, status_hash"
 
 /* read_case - an sq_read_fn for CASE_COLS. */
 static enum err read_case(struct arena *ar, sqlite3_stmt *s, void *item)
@@ -39,9 +39,16 @@ static enum err read_case(struct arena *ar, sqlite3_stmt *s, void *item)
 	c->owner_id = sqlite3_column_int64(s, 5); /* NULL reads as 0 */
 	c->created_at = sqlite3_column_int64(s, 7);
 	c->updated_at = sqlite3_column_int64(s, 8);
+	c->next_action_at = sqlite3_column_int64(s, 9);
+	if (sqlite3_column_bytes(s, 12) == 32)
+		memcpy(c->status_hash, sqlite3_column_blob(s, 12), 32);
 	e = sq__col_text(ar, s, 2, &c->subject);
 	if (e == E_OK)
 		e = sq__col_text(ar, s, 6, &c->queue);
+	if (e == E_OK)
+		e = sq__col_text(ar, s, 10, &c->plan);
+	if (e == E_OK)
+		e = sq__col_text(ar, s, 11, &c->status_token);
 	return e;
 }
 
@@ -56,6 +63,13 @@ static void bind_case(sqlite3_stmt *s, const struct case_ *c, int *rc)
 	sq__bind_id(s, 6, c->owner_id, rc);
 	sq__bind_text(s, 7, c->queue, rc);
 	sq__bind_i64(s, 8, c->updated_at, rc);
+	sq__bind_i64(s, 9, c->next_action_at, rc);
+	sq__bind_text(s, 10, c->plan ? c->plan : "", rc);
+	sq__bind_text(s, 11, c->status_token, rc);
+	if (c->status_token)
+		sq__bind_blob(s, 12, c->status_hash, 32, rc);
+	else
+		sq__bind_blob(s, 12, NULL, 0, rc);
 }
 
 enum err sq__case_insert(struct store *base, struct case_ *c)
@@ -67,13 +81,14 @@ enum err sq__case_insert(struct store *base, struct case_ *c)
 
 	e = sq__stmt(st, SQ_CASE_INSERT,
 		     "INSERT INTO cases (customer_id, subject, status, priority,"
-		     " owner_id, queue, updated_at, created_at)"
-		     " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		     " owner_id, queue, updated_at, next_action_at, plan,"
+		     " status_token, status_hash, created_at)"
+		     " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 		     &s);
 	if (e != E_OK)
 		goto out;
 	bind_case(s, c, &rc);
-	sq__bind_i64(s, 9, c->created_at, &rc);
+	sq__bind_i64(s, 13, c->created_at, &rc);
 	e = sq__run(st, s, rc, "case_insert");
 	if (e == E_OK)
 		c->id = sqlite3_last_insert_rowid(st->db);
@@ -93,7 +108,8 @@ enum err sq__case_update(struct store *base, const struct case_ *c)
 	e = sq__stmt(st, SQ_CASE_UPDATE,
 		     "UPDATE cases SET customer_id = ?2, subject = ?3,"
 		     " status = ?4, priority = ?5, owner_id = ?6, queue = ?7,"
-		     " updated_at = ?8 WHERE id = ?1",
+		     " updated_at = ?8, next_action_at = ?9, plan = ?10,"
+		     " status_token = ?11, status_hash = ?12 WHERE id = ?1",
 		     &s);
 	if (e != E_OK)
 		goto out;
@@ -201,6 +217,28 @@ enum err sq__case_list(struct store *base, struct arena *ar,
 	e = sq__collect(st, s, rc, ar, sizeof(struct case_), read_case,
 			"case_list", &items, &out->n);
 	out->items = items;
+out:
+	sq__done(s);
+	return e;
+}
+
+enum err sq__case_by_status_hash(struct store *base, struct arena *ar,
+				 const unsigned char hash[32], struct case_ *out)
+{
+	struct sq_store *st = sq__from(base);
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
+	enum err e;
+
+	memset(out, 0, sizeof(*out));
+	e = sq__stmt(st, SQ_CASE_BY_STATUS_HASH,
+		     "SELECT " CASE_COLS " FROM cases WHERE status_hash = ?1", &s);
+	if (e != E_OK)
+		goto out;
+	sq__bind_blob(s, 1, hash, 32, &rc);
+	e = sq__row(st, s, rc, "case_by_status_hash");
+	if (e == E_OK)
+		e = read_case(ar, s, out);
 out:
 	sq__done(s);
 	return e;

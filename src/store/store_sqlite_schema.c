@@ -220,11 +220,104 @@ static const char migration_4[] =
 	"CREATE INDEX outbox_due ON outbox(state, next_at, id);"
 	"PRAGMA user_version = 4;";
 
+/* 5: promises and the clocks that watch them.  Settings holds admin-edited
+ * JSON documents (business-hours calendars, SLA policies) that the domain
+ * validates; timers are every future deadline, fired once each (fired_at
+ * set in the transaction of what the firing does); the case gains its next
+ * action date, the plan shown to the customer, and the status link (the
+ * token itself, so that later emails can carry it, and its hash for the
+ * lookup). */
+static const char migration_5[] =
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"ALTER TABLE cases ADD COLUMN next_action_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE cases ADD COLUMN plan TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE cases ADD COLUMN status_token TEXT;"
+	"ALTER TABLE cases ADD COLUMN status_hash BLOB;"
+	"CREATE UNIQUE INDEX cases_status_hash ON cases(status_hash)"
+	"  WHERE status_hash IS NOT NULL;"
+	"CREATE TABLE promises ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  kind TEXT NOT NULL,"
+	"  queue TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  owner_id INTEGER REFERENCES agents(id),"
+	"  by_kind INTEGER NOT NULL,"
+	"  by_id INTEGER,"
+	"  due_at INTEGER NOT NULL,"
+	"  proposed_ms INTEGER NOT NULL,"
+	"  short_confirmed INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  reason TEXT,"
+	"  revised_due_at INTEGER NOT NULL DEFAULT 0,"
+	"  replaces_id INTEGER REFERENCES promises(id),"
+	"  kept_event_id INTEGER,"
+	"  origin_at INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  closed_at INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE INDEX promises_case ON promises(case_id, id);"
+	"CREATE INDEX promises_history ON promises(queue, kind, state, id);"
+	"CREATE TABLE sla_clocks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  metric INTEGER NOT NULL,"
+	"  policy TEXT NOT NULL,"
+	"  target_ms INTEGER NOT NULL,"
+	"  used_ms INTEGER NOT NULL,"
+	"  running_since INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  met_at INTEGER NOT NULL DEFAULT 0,"
+	"  breached_at INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (case_id, metric)"
+	") STRICT;"
+	"CREATE TABLE timers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  ref_id INTEGER NOT NULL,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  due_at INTEGER NOT NULL,"
+	"  fired_at INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE INDEX timers_due ON timers(due_at, id) WHERE fired_at = 0;"
+	"CREATE INDEX timers_ref ON timers(kind, ref_id) WHERE fired_at = 0;"
+	"CREATE TABLE alerts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  kind TEXT NOT NULL,"
+	"  agent_id INTEGER REFERENCES agents(id),"
+	"  body TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  ack_at INTEGER NOT NULL DEFAULT 0,"
+	"  ack_by INTEGER REFERENCES agents(id)"
+	") STRICT;"
+	"CREATE INDEX alerts_open ON alerts(ack_at, id);"
+	"CREATE TABLE followups ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL UNIQUE REFERENCES cases(id),"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  state INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  sent_at INTEGER NOT NULL DEFAULT 0,"
+	"  answered_at INTEGER NOT NULL DEFAULT 0,"
+	"  fixed INTEGER NOT NULL DEFAULT -1,"
+	"  ease INTEGER NOT NULL DEFAULT 0,"
+	"  comment TEXT"
+	") STRICT;"
+	"CREATE INDEX followups_customer ON followups(customer_id, sent_at);"
+	"PRAGMA user_version = 5;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
 	migration_4,
+	migration_5,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -30,7 +30,7 @@
 
 #define OK(x) assert_int_equal((x), E_OK)
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 struct fx {
 	char path[64];
@@ -217,7 +217,15 @@ static void test_migrate_upgrades(void **state)
 	mk_customer(fx->st, "Alice");
 	store_close(fx->st);
 	db = raw_open(fx->path);
-	assert_int_equal(sqlite3_exec(db, "DROP INDEX outbox_due;"
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE followups; DROP TABLE alerts;"
+				      "DROP TABLE timers; DROP TABLE sla_clocks;"
+				      "DROP TABLE promises; DROP TABLE settings;"
+				      "DROP INDEX cases_status_hash;"
+				      "ALTER TABLE cases DROP COLUMN next_action_at;"
+				      "ALTER TABLE cases DROP COLUMN plan;"
+				      "ALTER TABLE cases DROP COLUMN status_token;"
+				      "ALTER TABLE cases DROP COLUMN status_hash;"
+				      "DROP INDEX outbox_due;"
 				      "DROP TABLE outbox; DROP TABLE saved_replies;"
 				      "DROP TABLE contacts; DROP TABLE sites;"
 				      "DROP TABLE queues;"

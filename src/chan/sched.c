@@ -1,0 +1,181 @@
+/*
+ * sched.c - the scheduler thread (see sched.h).
+ */
+#include "chan/sched.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "base/arena.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "domain/watch.h"
+#include "store/store.h"
+
+#define BATCH 64
+
+struct sched {
+	struct sched_config cfg;
+	struct txq *txq;
+	struct mail *mail;
+	struct store *rd;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+};
+
+/* One timer to fire; the thread waits for it, so it lives on its stack. */
+struct sched_job {
+	struct txq_job job;
+	const struct timer *t;
+	struct arena ar;
+	struct fail fail;
+	struct sched *owner;
+	bool mailed, done;
+};
+
+static enum err run_fire(struct store *st, struct txq_job *tj)
+{
+	struct sched_job *j = (struct sched_job *)tj;
+
+	return watch_fire(st, &j->ar, j->t, &j->mailed, &j->fail);
+}
+
+static void done_fire(struct txq_job *tj)
+{
+	struct sched_job *j = (struct sched_job *)tj;
+
+	pthread_mutex_lock(&j->owner->mu);
+	j->done = true;
+	pthread_cond_broadcast(&j->owner->cv);
+	pthread_mutex_unlock(&j->owner->mu);
+}
+
+/* fire - one timer through the write queue, waiting for its commit. */
+static void fire(struct sched *s, const struct timer *t)
+{
+	struct sched_job j = {.job = {.run = run_fire, .done = done_fire}, .t = t, .owner = s};
+
+	arena_init(&j.ar, 8192);
+	txq_submit(s->txq, &j.job);
+	pthread_mutex_lock(&s->mu);
+	while (!j.done)
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	if (j.job.result != E_OK && j.job.result != E_CONFLICT)
+		log_error("sched", "timer %lld (%s, case %lld): %s", (long long)t->id, t->kind,
+			  (long long)t->case_id, j.fail.msg[0] ? j.fail.msg : err_name(j.job.result));
+	if (j.job.result == E_OK && j.mailed)
+		mail_kick(s->mail);
+	arena_release(&j.ar);
+}
+
+static bool stopping(struct sched *s)
+{
+	bool v;
+
+	pthread_mutex_lock(&s->mu);
+	v = s->stop;
+	pthread_mutex_unlock(&s->mu);
+	return v;
+}
+
+/* fire_due - every timer due now, a batch at a time; false on a read
+ * failure (try again at the next poll). */
+static bool fire_due(struct sched *s)
+{
+	struct timer_list l;
+	struct arena ar;
+	size_t n;
+
+	do {
+		arena_init(&ar, 8192);
+		if (store_timer_due(s->rd, &ar, clock_now_ms(), BATCH, &l) != E_OK) {
+			arena_release(&ar);
+			return false;
+		}
+		for (size_t i = 0; i < l.n && !stopping(s); i++)
+			fire(s, &l.items[i]);
+		n = l.n;
+		arena_release(&ar);
+	} while (n == BATCH && !stopping(s));
+	return true;
+}
+
+static void wait_poll(struct sched *s)
+{
+	struct timespec until;
+	int64_t ms = s->cfg.poll_ms;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &until) == 0)
+		;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void *sched_main(void *arg)
+{
+	struct sched *s = arg;
+
+	while (!stopping(s)) {
+		fire_due(s);
+		wait_poll(s);
+	}
+	return NULL;
+}
+
+static void sched_free(struct sched *s)
+{
+	store_close(s->rd);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+enum err sched_start(const struct sched_config *cfg, struct txq *txq, struct mail *mail,
+		     struct sched **out)
+{
+	struct sched *s;
+	enum err e;
+
+	*out = NULL;
+	if (!(s = calloc(1, sizeof(*s))))
+		return E_NOMEM;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	s->cfg = *cfg;
+	if (s->cfg.poll_ms <= 0)
+		s->cfg.poll_ms = 250;
+	s->txq = txq;
+	s->mail = mail;
+	e = store_open(cfg->db_uri, &s->rd);
+	if (e == E_OK && pthread_create(&s->th, NULL, sched_main, s) != 0)
+		e = E_IO;
+	if (e != E_OK) {
+		sched_free(s);
+		return e;
+	}
+	*out = s;
+	return E_OK;
+}
+
+void sched_stop(struct sched *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = true;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->th, NULL);
+	sched_free(s);
+}

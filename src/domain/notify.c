@@ -1,0 +1,87 @@
+/*
+ * notify.c - telling people: alerts to agents and supervisors (a row they
+ * acknowledge, and an internal event on the case), and emails to a case's
+ * customer through the outbox, each with the link to the case's status
+ * page.  Both are written in the caller's transaction.
+ */
+#include "domain/internal.h"
+
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/tz.h"
+#include "domain/calendar.h"
+#include "domain/watch.h"
+
+enum err notify__alert(struct store *st, struct arena *ar, const struct case_ *c,
+		       const char *kind, int64_t agent_id, const char *body)
+{
+	struct alert a = {.case_id = c->id, .kind = (char *)kind, .agent_id = agent_id,
+			  .body = (char *)body, .created_at = clock_now_ms()};
+	char *data;
+	enum err e;
+
+	if ((e = store_alert_insert(st, &a)) != E_OK)
+		return e;
+	data = arena_printf(ar, "{\"alert_id\":%lld,\"to\":%s}", (long long)a.id,
+			    agent_id ? arena_printf(ar, "%lld", (long long)agent_id) :
+				       "\"supervisors\"");
+	if (!data)
+		return E_NOMEM;
+	return domain__event_add(st, c->id, c->customer_id, kind, ACTOR_SYSTEM, VIS_INTERNAL,
+				 body, data, a.created_at, NULL);
+}
+
+/* first_email - the customer's first email address, or NULL. */
+static const char *first_email(struct store *st, struct arena *ar, int64_t customer_id)
+{
+	struct customer cu;
+
+	if (store_customer_get(st, ar, customer_id, &cu) != E_OK)
+		return NULL;
+	for (size_t i = 0; i < cu.n_idents; i++)
+		if (cu.idents[i].kind == IDENT_EMAIL)
+			return cu.idents[i].value;
+	return NULL;
+}
+
+enum err notify__customer(struct store *st, struct arena *ar, struct case_ *c,
+			  const char *kind, const char *subject, const char *text,
+			  bool *mailed)
+{
+	struct outbox_msg m = {.case_id = c->id, .kind = (char *)kind,
+			       .state = OUTBOX_PENDING};
+	const char *to = first_email(st, ar, c->customer_id);
+	enum err e;
+
+	if (!to)
+		return E_OK;
+	if ((e = status__ensure_link(st, ar, c)) != E_OK)
+		return e;
+	m.to_addr = (char *)to;
+	m.subject = arena_printf(ar, "%s [case %lld]", subject, (long long)c->id);
+	m.body = arena_printf(ar,
+			      "%s\n\nWhere things stand, what happens next, and a place to "
+			      "reply:\n%s\n",
+			      text, status__url(ar, c));
+	if (!m.subject || !m.body)
+		return E_NOMEM;
+	m.created_at = m.next_at = clock_now_ms();
+	if ((e = store_outbox_insert(st, &m)) != E_OK)
+		return e;
+	if (mailed)
+		*mailed = true;
+	return E_OK;
+}
+
+char *notify__when(struct arena *ar, const struct calendar *cal, int64_t ms)
+{
+	static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	struct tz_civil t;
+
+	tz_civil_of(cal->tz, ms, &t);
+	return arena_printf(ar, "%s %d %s %02d:%02d (%s)", days[t.wday % 7], t.day,
+			    months[(t.month - 1) % 12], t.hour, t.minute, tz_name(cal->tz));
+}
