@@ -41,6 +41,24 @@ static struct route routes[] = {
 	{HTTP_POST, "/api/v1/cases/{id}/events", api_h_event_create, ROLE_AGENT, 0},
 	{HTTP_GET, "/api/v1/cases/{id}/facts", api_h_facts_list, ROLE_AGENT, 0},
 	{HTTP_PUT, "/api/v1/cases/{id}/facts/{key}", api_h_fact_put, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/cases/{id}/promises", api_h_promises_list, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/cases/{id}/promises", api_h_promise_create, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/cases/{id}/sla", api_h_case_sla, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/cases/{id}/status-link", api_h_status_link, ROLE_AGENT, 0},
+	{HTTP_DELETE, "/api/v1/cases/{id}/status-link", api_h_status_revoke, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/promises/proposal", api_h_promise_proposal, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/promises/{id}/cancel", api_h_promise_cancel, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/promises/{id}/revise", api_h_promise_revise, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/alerts", api_h_alerts_list, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/alerts/{id}/ack", api_h_alert_ack, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/calendars", api_h_calendars_list, ROLE_AGENT, 0},
+	{HTTP_PUT, "/api/v1/calendars/{name}", api_h_calendar_put, ROLE_ADMIN, 0},
+	{HTTP_GET, "/api/v1/sla-policies", api_h_sla_policies_list, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/sla-policies", api_h_sla_policy_put, ROLE_ADMIN, 0},
+	{HTTP_DELETE, "/api/v1/sla-policies/{queue}/{priority}", api_h_sla_policy_delete, ROLE_ADMIN, 0},
+	{HTTP_GET, "/api/v1/status/{token}", api_h_status_get, PUBLIC, 0},
+	{HTTP_POST, "/api/v1/status/{token}/messages", api_h_status_message, PUBLIC, 0},
+	{HTTP_POST, "/api/v1/status/{token}/followup", api_h_status_followup, PUBLIC, 0},
 	{HTTP_POST, "/api/v1/chat/sessions", api_h_chat_start, PUBLIC, 0},
 	{HTTP_OPTIONS, "/api/v1/chat/sessions", api_h_chat_preflight, PUBLIC, 0},
 	{HTTP_GET, "/api/v1/chat/transcript", api_h_chat_transcript, PUBLIC, 0},
@@ -59,6 +77,8 @@ static struct route routes[] = {
 	{HTTP_GET, "/console/", api_h_static_console_index, PUBLIC, 0},
 	{HTTP_GET, "/console/{file}", api_h_static_console, PUBLIC, 0},
 	{HTTP_GET, "/demo/", api_h_static_demo, PUBLIC, 0},
+	{HTTP_GET, "/status/", api_h_static_status_index, PUBLIC, 0},
+	{HTTP_GET, "/status/{file}", api_h_static_status, PUBLIC, 0},
 	{0, NULL, NULL, 0, 0},
 };
 
@@ -105,7 +125,7 @@ void api_json(struct http_req *r, int status, json_t *j)
  * given, is the finer cause (missing_field, email_taken, ...). */
 static void reply_error(struct http_req *r, int status, const char *code,
 			const char *reason, const char *field, const char *msg,
-			const char *const *allowed)
+			const char *const *allowed, int64_t related_id)
 {
 	json_t *err = json_pack("{s:s, s:s}", "code", code, "message", msg);
 	json_t *doc = err ? json_pack("{s:o}", "error", err) : NULL;
@@ -115,6 +135,8 @@ static void reply_error(struct http_req *r, int status, const char *code,
 		json_object_set_new(err, "reason", json_string(reason));
 	if (doc && field && *field)
 		json_object_set_new(err, "field", json_string(field));
+	if (doc && related_id)
+		json_object_set_new(err, "related_id", json_integer(related_id));
 	if (doc && allowed) {
 		json_t *arr = json_array();
 
@@ -153,7 +175,7 @@ void api_error(struct http_req *r, enum err e, const char *reason,
 		log_error(r->id, "%s %s failed: %s", router_method_name(r->method),
 			  r->path, msg ? msg : err_name(e));
 	reply_error(r, status, code_for(e, reason), reason, field,
-		    msg ? msg : err_name(e), NULL);
+		    msg ? msg : err_name(e), NULL, 0);
 }
 
 void api_fail(struct http_req *r, enum err e, const struct fail *f)
@@ -175,7 +197,7 @@ void api_fail(struct http_req *r, enum err e, const struct fail *f)
 	if (api_status(e) >= 500)
 		log_error(r->id, "%s", f->msg);
 	reply_error(r, api_status(e), code_for(e, f->reason), f->reason,
-		    f->field, f->msg, f->allowed);
+		    f->field, f->msg, f->allowed, f->related_id);
 }
 
 void *api_alloc(struct http_req *r, size_t n)
@@ -322,7 +344,7 @@ static bool parse_body(struct http_req *r, struct api_req *q)
 	}
 	if (!is_json_type(r->content_type)) {
 		reply_error(r, 415, "unsupported_media_type", NULL, NULL,
-			    "send the body as 'Content-Type: application/json'", NULL);
+			    "send the body as 'Content-Type: application/json'", NULL, 0);
 		return false;
 	}
 	q->body = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
@@ -379,7 +401,7 @@ static void dispatch_checked(struct http_req *r, struct api_req *q)
 	}
 	if (rr == ROUTE_BAD_METHOD) {
 		reply_error(r, 405, "method_not_allowed", NULL, NULL,
-			    "this path does not take that method", NULL);
+			    "this path does not take that method", NULL, 0);
 		return;
 	}
 	if (r->query_bad_utf8) {

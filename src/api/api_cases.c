@@ -91,6 +91,7 @@ void api_h_case_create(struct http_req *r)
 			&cj->in.owner_id) ||
 	    !api_get_str(r, q->body, "message", "message", false, &cj->in.message) ||
 	    !api_get_obj(r, q->body, "facts", "facts", &facts) ||
+	    !api_get_bool(r, q->body, "confirm_new", &cj->in.confirm_new) ||
 	    !read_facts(r, facts, &cj->in))
 		return;
 	if (!cust == !cj->in.customer_id) {
@@ -201,7 +202,13 @@ void api_h_case_patch(struct http_req *r)
 	    !api_get_str(r, q->body, "queue", "queue", p->has_queue, &p->queue) ||
 	    !api_get_str(r, q->body, "subject", "subject", p->has_subject,
 			 &p->subject) ||
-	    !api_get_id(r, q->body, "owner_id", "owner_id", false, NULL, &p->owner_id))
+	    !api_get_id(r, q->body, "owner_id", "owner_id", false, NULL, &p->owner_id) ||
+	    !api_get_time(r, q->body, "next_action_at", &p->next_action_at))
+		return;
+	p->has_next_action = json_object_get(q->body, "next_action_at") != NULL;
+	p->has_plan = json_object_get(q->body, "plan") != NULL;
+	if (p->has_plan && !json_is_null(json_object_get(q->body, "plan")) &&
+	    !api_get_str(r, q->body, "plan", "plan", false, &p->plan))
 		return;
 	cj->by = q->actor;
 	api_write(r, &cj->j, run_patch, resume_patch);

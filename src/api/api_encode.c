@@ -8,6 +8,9 @@
 #include "domain/auth.h"
 #include "domain/cases.h"
 #include "domain/ident.h"
+#include "domain/promises.h"
+#include "domain/sla.h"
+#include "domain/status.h"
 
 json_t *api_time_json(int64_t ms)
 {
@@ -54,12 +57,27 @@ json_t *api_customer_json(const struct customer *c)
 
 json_t *api_case_json(const struct case_ *c)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "id",
+	char *url = NULL;
+	json_t *j;
+
+	if (c->status_token) {
+		struct arena ar;
+
+		arena_init(&ar, 1024);
+		url = status_url(&ar, c);
+		j = url ? json_string(url) : json_null();
+		arena_release(&ar);
+	} else {
+		j = json_null();
+	}
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
 			 (json_int_t)c->id, "customer_id", (json_int_t)c->customer_id,
 			 "subject", c->subject ? c->subject : "", "status",
 			 case_status_name(c->status), "priority",
 			 case_priority_name(c->priority), "owner_id",
 			 id_or_null(c->owner_id), "queue", c->queue ? c->queue : "",
+			 "next_action_at", api_time_json(c->next_action_at),
+			 "plan", c->plan ? c->plan : "", "status_url", j,
 			 "created_at", api_time_json(c->created_at), "updated_at",
 			 api_time_json(c->updated_at));
 }
@@ -93,4 +111,45 @@ json_t *api_fact_json(const struct fact *f)
 			 raw_json(f->value), "source", fact_source_name(f->source),
 			 "recorded_by", "kind", author_kind_name(f->by_kind), "id",
 			 id_or_null(f->by_id), "created_at", api_time_json(f->created_at));
+}
+
+json_t *api_promise_json(const struct promise *p)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:s, s:{s:s, s:o}, s:I, s:b,"
+			 " s:o, s:o, s:o, s:o, s:o, s:s}",
+			 "id", (json_int_t)p->id, "case_id", (json_int_t)p->case_id,
+			 "kind", p->kind ? p->kind : "", "state", promise_state_name(p->state),
+			 "due_at", api_time_json(p->due_at),
+			 "revised_due_at", api_time_json(p->revised_due_at),
+			 "owner_id", id_or_null(p->owner_id), "channel", p->channel ? p->channel : "",
+			 "made_by", "kind", author_kind_name(p->by_kind), "id", id_or_null(p->by_id),
+			 "proposed_minutes", (json_int_t)(p->proposed_ms / 60000),
+			 "short_confirmed", p->short_confirmed,
+			 "reason", p->reason ? json_string(p->reason) : json_null(),
+			 "replaces_id", id_or_null(p->replaces_id),
+			 "kept_event_id", id_or_null(p->kept_event_id),
+			 "created_at", api_time_json(p->created_at),
+			 "closed_at", api_time_json(p->closed_at), "queue", p->queue ? p->queue : "");
+}
+
+json_t *api_clock_json(const struct sla_clock *k)
+{
+	int64_t used = k->used_ms;
+
+	return json_pack("{s:I, s:s, s:s, s:o, s:I, s:I, s:o, s:o, s:s}", "id", (json_int_t)k->id,
+			 "metric", sla_metric_name(k->metric), "state", sla_state_name(k->state),
+			 "due_at", k->state == SLA_RUNNING ? api_time_json(k->due_at) : json_null(),
+			 "target_minutes", (json_int_t)(k->target_ms / 60000),
+			 "used_minutes", (json_int_t)(used / 60000),
+			 "met_at", api_time_json(k->met_at), "breached_at", api_time_json(k->breached_at),
+			 "policy", k->policy ? k->policy : "");
+}
+
+json_t *api_alert_json(const struct alert *a)
+{
+	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)a->id,
+			 "case_id", (json_int_t)a->case_id, "kind", a->kind ? a->kind : "",
+			 "to", a->agent_id ? json_integer(a->agent_id) : json_string("supervisors"),
+			 "body", a->body ? a->body : "", "created_at", api_time_json(a->created_at),
+			 "ack_at", api_time_json(a->ack_at), "ack_by", id_or_null(a->ack_by));
 }

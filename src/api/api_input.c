@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/clock.h"
+
 #define LIMIT_DEFAULT 50
 #define LIMIT_MAX 200
 
@@ -178,4 +180,57 @@ void api_page(struct http_req *r, json_t *items, size_t n, size_t limit,
 		cursor = json_string(s);
 	}
 	api_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
+}
+
+bool api_get_time(struct http_req *r, json_t *obj, const char *key, int64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+	char msg[128];
+
+	*out = 0;
+	if (!v || json_is_null(v))
+		return true;
+	if (json_is_string(v) && clock_parse(json_string_value(v), out) == 0 && *out > 0)
+		return true;
+	snprintf(msg, sizeof(msg), "'%s' must be a time like 2026-11-23T15:00:00Z", key);
+	api_error(r, E_UNPROC, NULL, key, msg);
+	return false;
+}
+
+bool api_get_bool(struct http_req *r, json_t *obj, const char *key, bool *out)
+{
+	json_t *v = json_object_get(obj, key);
+	char msg[96];
+
+	*out = false;
+	if (!v || json_is_null(v))
+		return true;
+	if (json_is_boolean(v)) {
+		*out = json_is_true(v);
+		return true;
+	}
+	snprintf(msg, sizeof(msg), "'%s' must be true or false", key);
+	api_error(r, E_INVAL, NULL, key, msg);
+	return false;
+}
+
+bool api_get_int(struct http_req *r, json_t *obj, const char *key, int64_t min,
+		 int64_t max, bool *present, int64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+	char msg[128];
+
+	*out = 0;
+	if (present)
+		*present = v && !json_is_null(v);
+	if (!v || json_is_null(v))
+		return true;
+	if (json_is_integer(v) && json_integer_value(v) >= min && json_integer_value(v) <= max) {
+		*out = json_integer_value(v);
+		return true;
+	}
+	snprintf(msg, sizeof(msg), "'%s' must be a whole number from %lld to %lld", key,
+		 (long long)min, (long long)max);
+	api_error(r, json_is_integer(v) ? E_UNPROC : E_INVAL, NULL, key, msg);
+	return false;
 }

@@ -95,3 +95,13 @@ void api_h_static_demo(struct http_req *r)
 {
 	serve(r, "demo", "index.html");
 }
+
+void api_h_static_status_index(struct http_req *r)
+{
+	serve(r, "status", "index.html");
+}
+
+void api_h_static_status(struct http_req *r)
+{
+	serve(r, "status", r->params[0]);
+}

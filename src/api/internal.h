@@ -53,6 +53,14 @@ bool api_get_str(struct http_req *r, json_t *obj, const char *key,
 		 const char *field, bool required, const char **out);
 bool api_get_id(struct http_req *r, json_t *obj, const char *key,
 		const char *field, bool required, bool *present, int64_t *out);
+/* api_get_time - optional RFC 3339 UTC time member (0 when absent or
+ * null); anything else: 422 naming the field. */
+bool api_get_time(struct http_req *r, json_t *obj, const char *key, int64_t *out);
+/* api_get_bool - optional boolean member (false when absent). */
+bool api_get_bool(struct http_req *r, json_t *obj, const char *key, bool *out);
+/* api_get_int - optional integer member in [min, max] (*present says). */
+bool api_get_int(struct http_req *r, json_t *obj, const char *key, int64_t min,
+		 int64_t max, bool *present, int64_t *out);
 /* api_get_obj / api_get_arr - optional object / array member (NULL if absent). */
 bool api_get_obj(struct http_req *r, json_t *obj, const char *key,
 		 const char *field, json_t **out);
@@ -76,6 +84,9 @@ json_t *api_customer_json(const struct customer *c);
 json_t *api_case_json(const struct case_ *c);
 json_t *api_event_json(const struct event *e);
 json_t *api_fact_json(const struct fact *f);
+json_t *api_promise_json(const struct promise *p);
+json_t *api_clock_json(const struct sla_clock *k);
+json_t *api_alert_json(const struct alert *a);
 
 /* ---- writes (api.c) ---- */
 struct api_job {
@@ -135,5 +146,25 @@ void api_h_static_widget(struct http_req *r);
 void api_h_static_console_index(struct http_req *r);
 void api_h_static_console(struct http_req *r);
 void api_h_static_demo(struct http_req *r);
+void api_h_static_status_index(struct http_req *r);
+void api_h_static_status(struct http_req *r);
+void api_h_promises_list(struct http_req *r);
+void api_h_promise_create(struct http_req *r);
+void api_h_promise_proposal(struct http_req *r);
+void api_h_promise_cancel(struct http_req *r);
+void api_h_promise_revise(struct http_req *r);
+void api_h_case_sla(struct http_req *r);
+void api_h_alerts_list(struct http_req *r);
+void api_h_alert_ack(struct http_req *r);
+void api_h_calendars_list(struct http_req *r);
+void api_h_calendar_put(struct http_req *r);
+void api_h_sla_policies_list(struct http_req *r);
+void api_h_sla_policy_put(struct http_req *r);
+void api_h_sla_policy_delete(struct http_req *r);
+void api_h_status_link(struct http_req *r);
+void api_h_status_revoke(struct http_req *r);
+void api_h_status_get(struct http_req *r);
+void api_h_status_message(struct http_req *r);
+void api_h_status_followup(struct http_req *r);
 
 #endif

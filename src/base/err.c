@@ -31,6 +31,7 @@ enum err fail_set(struct fail *f, enum err code, const char *reason,
 	f->code = code;
 	f->reason = reason;
 	f->allowed = NULL;
+	f->related_id = 0;
 	snprintf(f->field, sizeof(f->field), "%s", field ? field : "");
 	va_start(ap, fmt);
 	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);

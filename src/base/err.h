@@ -8,6 +8,8 @@
 #ifndef HEED_ERR_H
 #define HEED_ERR_H
 
+#include <stdint.h>
+
 enum err {
 	E_OK = 0,
 	E_NOMEM,     /* allocation failed */
@@ -38,6 +40,8 @@ struct fail {
 	char field[64];     /* offending field, "" if none */
 	char msg[256];
 	const char *const *allowed; /* NULL-terminated list, or NULL */
+	int64_t related_id;  /* a record the refusal points to (e.g. the open
+			      * case a new one would duplicate), 0: none */
 };
 
 /* fail_set - fill f (if not NULL) and return code, for `return fail_set(...)`. */

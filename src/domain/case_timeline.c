@@ -186,15 +186,18 @@ enum err cases_add_event(struct store *st, struct arena *ar, int64_t case_id,
 	struct case_ c;
 	struct event e;
 	enum visibility vis;
-	bool note;
+	bool note, call;
 	size_t n = body ? strlen(body) : 0;
 	int64_t now = clock_now_ms();
 	enum err rc;
 
-	if (!type || (strcmp(type, "message") && strcmp(type, "note")))
+	if (!type || (strcmp(type, "message") && strcmp(type, "note") && strcmp(type, "call")))
 		return fail_set(f, E_UNPROC, NULL, "type",
-				"an event added by hand is a message or a note");
-	note = strcmp(type, "note") == 0;
+				"an event added by hand is a message, a note or a call");
+	call = strcmp(type, "call") == 0;
+	if (call && (!by || by->kind != AUTHOR_AGENT))
+		return fail_set(f, E_FORBIDDEN, NULL, "type", "only an agent logs a call");
+	note = call || strcmp(type, "note") == 0;
 	vis = note ? VIS_INTERNAL : VIS_PUBLIC;
 	if (visibility) {
 		if (strcmp(visibility, "public") == 0)
@@ -206,7 +209,8 @@ enum err cases_add_event(struct store *st, struct arena *ar, int64_t case_id,
 					"unknown visibility; expected public or internal");
 		if (note && vis == VIS_PUBLIC)
 			return fail_set(f, E_UNPROC, NULL, "visibility",
-					"a note is always internal; send a message to tell the customer");
+					"a %s is always internal; send a message to tell the customer",
+					type);
 	}
 	if (by && by->kind == AUTHOR_CUSTOMER && (note || vis != VIS_PUBLIC))
 		return fail_set(f, E_FORBIDDEN, NULL, note ? "type" : "visibility",
@@ -227,8 +231,8 @@ enum err cases_add_event(struct store *st, struct arena *ar, int64_t case_id,
 		return rc;
 	if (!(body = arena_strdup(ar, body)))
 		return domain__nomem(f);
-	rc = domain__event_add(st, c.id, c.customer_id, note ? "note" : "message",
-			       by, vis, body, NULL, now, &e);
+	rc = domain__event_add(st, c.id, c.customer_id, call ? "call" : note ? "note" : "message",
+			       by, vis, body, call ? "{\"direction\":\"outbound\"}" : NULL, now, &e);
 	if (rc != E_OK)
 		return domain__io(f, rc);
 	rc = touch(st, &c, now, f);

@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/utf8.h"
+#include "domain/calendar.h"
 #include "domain/internal.h"
 
 static enum err check_queue(struct arena *ar, const char *s, char **out,
@@ -96,15 +97,49 @@ static enum err check_message(const char *s, struct fail *f)
 	return E_OK;
 }
 
+/* second_ticket - refuse a case that repeats an open case of the same
+ * customer, unless confirmed; *over gets the case it was confirmed over. */
+static enum err second_ticket(struct store *st, struct arena *ar,
+			      const struct case_new *in, int64_t customer_id,
+			      const char *subject, int64_t *over, struct fail *f)
+{
+	struct case_filter q = {.customer_id = customer_id, .limit = CASE_SIMILAR_SCAN};
+	struct case_list l;
+	enum err rc;
+
+	*over = 0;
+	if ((rc = store_case_list(st, ar, &q, &l)) != E_OK)
+		return domain__io(f, rc);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct case_ *o = &l.items[i];
+
+		if (o->status == CASE_RESOLVED || o->status == CASE_CLOSED ||
+		    !cases_similar(o->subject, subject))
+			continue;
+		if (in->confirm_new) {
+			*over = o->id;
+			return E_OK;
+		}
+		fail_set(f, E_CONFLICT, "similar_open_case", "subject",
+			 "this customer already has open case %lld \"%s\"; add to it, or "
+			 "confirm that this is a new problem", (long long)o->id, o->subject);
+		if (f)
+			f->related_id = o->id;
+		return E_CONFLICT;
+	}
+	return E_OK;
+}
+
 enum err cases_create(struct store *st, struct arena *ar,
 		      const struct case_new *in, const struct actor *by,
 		      struct case_ *out, struct fail *f)
 {
-	struct case_ c = { .status = CASE_NEW, .owner_id = in->owner_id };
+	struct case_ c = { .status = CASE_NEW, .owner_id = in->owner_id, .plan = "" };
 	struct customer cust;
+	int64_t over = 0;
 	enum fact_source src;
 	char **keys = NULL, **vals = NULL, *data, *pfx;
-	bool created;
+	bool created = false;
 	int64_t now = clock_now_ms();
 	enum err rc;
 
@@ -166,6 +201,8 @@ enum err cases_create(struct store *st, struct arena *ar,
 		return fail_set(f, E_FORBIDDEN, NULL, "customer_id",
 				"a customer can only open cases for themselves");
 
+	if (!created && (rc = second_ticket(st, ar, in, cust.id, c.subject, &over, f)) != E_OK)
+		return rc;
 	c.customer_id = cust.id;
 	c.created_at = c.updated_at = now;
 	rc = store_case_insert(st, &c);
@@ -173,11 +210,12 @@ enum err cases_create(struct store *st, struct arena *ar,
 		return domain__io(f, rc);
 
 	data = arena_printf(ar,
-			    "{\"subject\":%s,\"priority\":\"%s\",\"queue\":%s,\"owner_id\":%s}",
+			    "{\"subject\":%s,\"priority\":\"%s\",\"queue\":%s,\"owner_id\":%s%s}",
 			    domain__json_str(ar, c.subject),
 			    case_priority_name(c.priority),
 			    domain__json_str(ar, c.queue),
-			    domain__json_id(ar, c.owner_id));
+			    domain__json_id(ar, c.owner_id),
+			    over ? arena_printf(ar, ",\"confirmed_over\":%lld", (long long)over) : "");
 	if (!data)
 		return domain__nomem(f);
 	rc = domain__event_add(st, c.id, c.customer_id, "created", ACTOR_SYSTEM,
@@ -245,6 +283,81 @@ static enum err change(struct store *st, struct arena *ar,
 	return rc == E_OK ? E_OK : domain__io(f, rc);
 }
 
+static enum err check_plan_next(struct arena *ar, const struct case_patch *p,
+			       struct case_ *c, int64_t now, struct fail *f)
+{
+	enum err rc;
+
+	if (!c->plan)
+		c->plan = "";
+	if (p->has_plan && p->plan && *p->plan &&
+	    (rc = domain__text(ar, p->plan, "plan", 1, CASE_PLAN_MAX, &c->plan, f)) != E_OK)
+		return rc;
+	if (p->has_plan && (!p->plan || !*p->plan))
+		c->plan = "";
+	if (p->has_next_action) {
+		if (p->next_action_at && p->next_action_at < now - 60000)
+			return fail_set(f, E_UNPROC, NULL, "next_action_at",
+					"must not be in the past");
+		c->next_action_at = p->next_action_at;
+	}
+	return E_OK;
+}
+
+static bool working(enum case_status s)
+{
+	return s == CASE_OPEN || s == CASE_PENDING_CUSTOMER || s == CASE_PENDING_INTERNAL;
+}
+
+/* working_defaults - a case being worked on has an owner (the agent who
+ * moves it, if nobody) and a next-action date (one business day). */
+static enum err working_defaults(struct store *st, struct arena *ar, struct case_ *c,
+				 const struct case_ *old, const struct actor *by, int64_t now)
+{
+	struct calendar cal;
+	enum err rc;
+
+	if (!working(c->status) || working(old->status) == working(c->status))
+		return E_OK;
+	if (!c->owner_id && by && by->kind == AUTHOR_AGENT && by->id)
+		c->owner_id = by->id;
+	if (c->next_action_at > now)
+		return E_OK;
+	if ((rc = sla__case_calendar(st, ar, c, &cal)) != E_OK)
+		return rc;
+	c->next_action_at = cal_add(&cal, now, 8LL * 3600 * 1000);
+	return E_OK;
+}
+
+static char *time_json(struct arena *ar, int64_t ms)
+{
+	char t[40];
+
+	if (!ms)
+		return arena_strdup(ar, "null");
+	clock_format(ms, t, sizeof(t));
+	return arena_printf(ar, "\"%s\"", t);
+}
+
+/* plan_next_events - the events of a new plan (public: the customer sees
+ * it) and a moved next-action date. */
+static enum err plan_next_events(struct store *st, struct arena *ar, const struct case_ *c,
+				 const struct case_ *old, const struct actor *by, int64_t now,
+				 struct fail *f)
+{
+	enum err rc;
+
+	if (c->next_action_at != old->next_action_at &&
+	    (rc = change(st, ar, c, "next_action", VIS_INTERNAL, time_json(ar, old->next_action_at),
+			 time_json(ar, c->next_action_at), by, now, f)) != E_OK)
+		return rc;
+	if (strcmp(c->plan, old->plan ? old->plan : "") == 0)
+		return E_OK;
+	rc = domain__event_add(st, c->id, c->customer_id, "plan", by, VIS_PUBLIC,
+			       *c->plan ? c->plan : "(no plan)", NULL, now, NULL);
+	return rc == E_OK ? E_OK : domain__io(f, rc);
+}
+
 static char *quoted(struct arena *ar, const char *word)
 {
 	return arena_printf(ar, "\"%s\"", word);
@@ -302,6 +415,10 @@ enum err cases_update(struct store *st, struct arena *ar, int64_t id,
 		if (rc != E_OK)
 			return rc;
 	}
+	if ((rc = check_plan_next(ar, p, &c, now, f)) != E_OK)
+		return rc;
+	if ((rc = working_defaults(st, ar, &c, &old, by, now)) != E_OK)
+		return domain__io(f, rc);
 
 	if (c.status != old.status) {
 		rc = change(st, ar, &c, "status_change", VIS_PUBLIC,
@@ -344,6 +461,10 @@ enum err cases_update(struct store *st, struct arena *ar, int64_t id,
 			return rc;
 		changed = true;
 	}
+	if ((rc = plan_next_events(st, ar, &c, &old, by, now, f)) != E_OK)
+		return rc;
+	changed = changed || c.next_action_at != old.next_action_at ||
+		  strcmp(c.plan, old.plan) != 0;
 	if (changed) {
 		c.updated_at = now;
 		rc = store_case_update(st, &c);

@@ -27,6 +27,18 @@
  *   priority_change  author, internal  {"from","to"}
  *   queue_change     author, internal  {"from","to"}
  *   subject_change   author, internal  {"from","to"}
+ *   next_action      author, internal  {"from","to"} (times or null)
+ *   plan             author, public    body = the plan shown to the customer
+ *   call             agent, internal   body = what was said; keeps callbacks
+ *
+ * No second ticket: creating a case for a customer who has an open case
+ * (not resolved or closed) with a similar subject (cases_similar) is
+ * refused with E_CONFLICT reason "similar_open_case", f->related_id = that
+ * case, unless confirm_new is set (then "created" records the case it was
+ * confirmed over).  An open case always has an owner: a case an agent
+ * moves to open, pending_customer or pending_internal without one becomes
+ * theirs; and a next-action date: one business day on the case's calendar
+ * when none is set.
  *
  * All service functions write inside the caller's transaction (or only
  * read); they never begin or commit.
@@ -55,6 +67,8 @@
 #define CASE_EVENTS_MAX 500
 #define FACT_KEY_MAX 64
 #define FACT_VALUE_MAX 4096
+#define CASE_PLAN_MAX 2000
+#define CASE_SIMILAR_SCAN 50
 
 /* case_status_name - "new", "open", ...; "unknown" if invalid. */
 const char *case_status_name(enum case_status s);
@@ -72,6 +86,11 @@ enum fact_source fact_source_parse(const char *s);
 const char *visibility_name(enum visibility v);
 /* author_kind_name - "system", "agent", "customer"; "unknown". */
 const char *author_kind_name(enum author_kind k);
+
+/* cases_similar - true when two subjects are about the same thing: at
+ * least half of the significant words of the shorter one (3+ letters, not
+ * a common word, plural 's' dropped, case ignored) are in the other.  Pure. */
+bool cases_similar(const char *a, const char *b);
 
 /* case_transition_ok - true when a case may move from `from` to `to`
  * (false for from == to: that is a no-op, not a transition). */
@@ -98,6 +117,8 @@ struct case_new {
 	const struct fact_in *facts;
 	size_t n_facts;
 	const char *fact_source;             /* NULL: "customer" */
+	bool confirm_new;                    /* a similar open case exists, and
+					      * a new one is wanted anyway */
 };
 
 /* A change to a case: only fields with has_* set are looked at. */
@@ -112,6 +133,10 @@ struct case_patch {
 	const char *queue;
 	bool has_subject;
 	const char *subject;
+	bool has_next_action;
+	int64_t next_action_at; /* 0: clear */
+	bool has_plan;
+	const char *plan;       /* "" clears */
 };
 
 /* cases_create - open a case for a customer.  Give exactly one of

@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/tz.h"
+#include "domain/alerts.h"
 #include "domain/calendar.h"
 #include "domain/watch.h"
 
@@ -84,4 +85,62 @@ char *notify__when(struct arena *ar, const struct calendar *cal, int64_t ms)
 	tz_civil_of(cal->tz, ms, &t);
 	return arena_printf(ar, "%s %d %s %02d:%02d (%s)", days[t.wday % 7], t.day,
 			    months[(t.month - 1) % 12], t.hour, t.minute, tz_name(cal->tz));
+}
+
+/* ---- reading and acknowledging (alerts.h) ------------------------------ */
+
+enum err alerts_list(struct store *st, struct arena *ar, const struct actor *by,
+		     bool open_only, int64_t case_id, int64_t before_id, size_t limit,
+		     struct alert_list *out, struct fail *f)
+{
+	struct alert_filter q = {.agent_id = by->id, .supervisors = by->role >= ROLE_SUPERVISOR,
+				 .open_only = open_only, .case_id = case_id,
+				 .before_id = before_id, .limit = limit};
+	enum err e;
+
+	if (limit < 1 || limit > ALERTS_LIST_MAX)
+		return fail_set(f, E_UNPROC, NULL, "limit", "must be between 1 and %d",
+				ALERTS_LIST_MAX);
+	e = store_alert_list(st, ar, &q, out);
+	return e == E_OK ? E_OK : domain__io(f, e);
+}
+
+enum err alerts_ack(struct store *st, struct arena *ar, int64_t id, const struct actor *by,
+		    struct alert *out, struct fail *f)
+{
+	struct alert_filter q = {.agent_id = by->id, .supervisors = true, .before_id = id + 1,
+				 .limit = 1};
+	struct alert_list l;
+	enum err e;
+
+	/* the newest alert at or below id that is by's or the supervisors' */
+	if ((e = store_alert_list(st, ar, &q, &l)) != E_OK)
+		return domain__io(f, e);
+	if (!l.n || l.items[0].id != id) {
+		q.agent_id = 0;
+		q.supervisors = false;
+		/* not by's: it exists only if another agent's; say which */
+		if (by->role < ROLE_SUPERVISOR)
+			return fail_set(f, E_NOTFOUND, NULL, NULL, "no alert %lld for you",
+					(long long)id);
+	} else if (l.items[0].agent_id == 0 && by->role < ROLE_SUPERVISOR) {
+		return fail_set(f, E_FORBIDDEN, NULL, NULL,
+				"alerts to the supervisors are acknowledged by a supervisor");
+	}
+	e = store_alert_ack(st, id, by->id, clock_now_ms());
+	if (e == E_NOTFOUND)
+		return fail_set(f, E_NOTFOUND, NULL, NULL, "no alert with id %lld", (long long)id);
+	if (e != E_OK)
+		return domain__io(f, e);
+	if (l.n && l.items[0].id == id) {
+		*out = l.items[0];
+		if (!out->ack_at) {
+			out->ack_at = clock_now_ms();
+			out->ack_by = by->id;
+		}
+	} else {
+		memset(out, 0, sizeof(*out));
+		out->id = id;
+	}
+	return E_OK;
 }

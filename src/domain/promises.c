@@ -155,9 +155,8 @@ static enum err made(struct store *st, struct arena *ar, struct case_ *c, struct
 	clock_format(p->due_at, due, sizeof(due));
 	data = arena_printf(ar,
 			    "{\"promise_id\":%lld,\"kind\":\"%s\",\"due_at\":\"%s\",\"channel\":\"%s\","
-			    "\"proposed_ms\":%lld,\"short_confirmed\":%s,\"replaces_id\":%s}",
-			    (long long)p->id, p->kind, due, p->channel, (long long)p->proposed_ms,
-			    p->short_confirmed ? "true" : "false",
+			    "\"replaces_id\":%s}",
+			    (long long)p->id, p->kind, due, p->channel,
 			    domain__json_id(ar, p->replaces_id));
 	if (!data)
 		return domain__nomem(f);
@@ -221,10 +220,10 @@ static enum err check_new(struct store *st, struct arena *ar, const struct case_
 	p->proposed_ms = pr.ms;
 	if (p->due_at - now < pr.ms && !in->confirm_short)
 		return fail_set(f, E_CONFLICT, "shorter_than_estimate", "due_at",
-				"%s: %d%% of %s promises in %s were kept within %lld min; "
-				"promise that, or confirm the shorter time",
-				pr.from_history ? "history" : "the default (not enough history yet)",
-				80, in->kind, c->queue, (long long)(pr.ms / 60000));
+				"%s %lld min for a %s in %s; promise that, or confirm the shorter time",
+				pr.from_history ? "80% of past promises were kept within" :
+						  "until there is history, heed suggests",
+				(long long)(pr.ms / 60000), in->kind, c->queue);
 	p->short_confirmed = p->due_at - now < pr.ms;
 	return check_owner(st, ar, c, in, by, &p->owner_id, f);
 }

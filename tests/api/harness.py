@@ -374,9 +374,11 @@ class ServerTest(unittest.TestCase):
         return r.json
 
     def new_case(self, customer_id=None, subject="printer on fire", client=None, **extra):
+        """A case; a repeat for the same customer is confirmed as new (the
+        "no second ticket" rule has its own tests)."""
         if customer_id is None:
             customer_id = self.new_customer(("email", "c%d@example.com" % _seq()))["id"]
-        body = {"customer_id": customer_id, "subject": subject}
+        body = {"customer_id": customer_id, "subject": subject, "confirm_new": True}
         body.update(extra)
         r = (client or self.admin).post("/api/v1/cases", body)
         self.assertStatus(r, 201, "creating case")

@@ -16,7 +16,8 @@ class Paging(ServerTest):
         cls.cust_id = r.json["id"]
         cls.created = []
         for i in range(cls.N):
-            r = cls.admin.post("/api/v1/cases", {"customer_id": cls.cust_id, "subject": "page %02d" % i})
+            r = cls.admin.post("/api/v1/cases", {"customer_id": cls.cust_id, "subject": "page %02d" % i,
+                                                 "confirm_new": True})
             assert r.status == 201, r
             cls.created.append(r.json["id"])
         cls.by_customer = "&customer_id=%d" % cls.cust_id

@@ -27,7 +27,9 @@
  * screenshots of failures); it is always kept when a test failed.
  * Needs: Node 20 (node:test is not used: plain async functions and
  * node:assert), tests/web/node_modules (npm ci), /usr/bin/chromium.
- * One test waits out a real 1-minute hold; the suite takes about 2.5 minutes.
+ * One test waits out a real 1-minute hold; the suite takes about 3 minutes.
+ * The server reads its clock offset from <tmp>/clock (HEED_TEST_CLOCK_FILE):
+ * only the last test moves it (promise timers), so no other test sees a jump.
  */
 'use strict';
 
@@ -53,6 +55,7 @@ let ADMIN = '';                 // admin API token
 const AGENT = {};               // email -> {id, name}
 let browser = null;
 let tmp = '';
+let CLOCK = '';                 // the server's clock-offset file (ms to add)
 
 /* ---------- small helpers ---------- */
 
@@ -131,10 +134,12 @@ async function countCases(query = '') {
 function startHeed() {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'heed-web-'));
   const db = path.join(tmp, 'heed.db');
+  CLOCK = path.join(tmp, 'clock');
+  fs.writeFileSync(CLOCK, '0');
   execFileSync(HEED_BIN, ['demo', '--db', db], { stdio: ['ignore', 'ignore', 'inherit'] });
   const log = fs.openSync(path.join(tmp, 'server.log'), 'a');
   const proc = spawn(HEED_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, HEED_WEB_DIR: path.join(REPO, 'web') },
+    env: { ...process.env, HEED_WEB_DIR: path.join(REPO, 'web'), HEED_TEST_CLOCK_FILE: CLOCK },
     stdio: ['ignore', 'pipe', log],
   });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
@@ -958,6 +963,494 @@ test('origin: a site that does not list the page origin refuses the chat, and sa
     `the customer is told "${text}": the 403 origin_not_allowed reply has ` +
     (acao ? `Access-Control-Allow-Origin: ${acao}` : 'no Access-Control-Allow-Origin header, so the browser cannot read it ' +
       'and the widget can only report a network failure'));
+});
+
+/* ---------- status page and the case's commitments ---------- */
+
+let uniq = 0;
+
+/* newCase - a customer with an email, and a case of theirs, by REST. */
+async function newCase({ name = 'Ada Byron', subject = 'Router keeps dropping', owner = 'sam', queue = 'support' } = {}) {
+  const email = `status.${process.pid}.${Date.now()}.${++uniq}@example.com`;
+  const cust = await apiOk('POST', '/api/v1/customers', { name, identifiers: [{ kind: 'email', value: email }] });
+  const body = { customer_id: cust.id, subject, queue };
+  if (owner) body.owner_id = AGENT[EMAIL[owner]].id;
+  const kase = await apiOk('POST', '/api/v1/cases', body);
+  return { cust, kase, email };
+}
+
+/* statusLink - the case's status-page link (made, or a new one); the token
+ * is the URL fragment. */
+async function statusLink(caseId, rotate = false) {
+  const r = await apiOk('POST', `/api/v1/cases/${caseId}/status-link`, rotate ? { rotate: true } : {});
+  const m = /\/status\/#([A-Za-z0-9_-]{16,})$/.exec(r.url || '');
+  assert.ok(m, `a status url ending in /status/#TOKEN: ${show(r)}`);
+  return { url: r.url, token: m[1] };
+}
+
+/* openStatus - the status page in a fresh browser context (no cookies),
+ * keeping every status API reply it read. */
+async function openStatus(w, token, label = 'customer') {
+  const page = await w.newPage('status:' + label);
+  page.statusReplies = [];
+  page.on('response', (r) => {
+    if (!r.url().startsWith(HEED + '/api/v1/status/')) return;
+    const rec = { url: r.url(), method: r.request().method(), status: r.status(), text: null };
+    page.statusReplies.push(rec);
+    r.text().then((t) => { rec.text = t; }, () => {});
+  });
+  await page.goto(HEED + '/status/' + (token === null ? '' : '#' + token));
+  return page;
+}
+
+/* statusView - what the status API says now, asked without any credential. */
+async function statusView(token) {
+  const r = await api('GET', '/api/v1/status/' + token, undefined, '');
+  assert.equal(r.status, 200, `GET /api/v1/status/TOKEN: ${show(r.body)}`);
+  return r.body;
+}
+
+/* statusTimeline - the status page's timeline, as shown. */
+function statusTimeline(page) {
+  return page.getByTestId('status-event').evaluateAll((els) => els.map((e) => ({
+    id: Number(e.dataset.eventId), type: e.dataset.type, author: e.dataset.author,
+    body: e.querySelector('.body') ? e.querySelector('.body').textContent : null, text: e.textContent })));
+}
+
+/* pageHas - whether the text occurs in what the page shows or holds. */
+async function pageHas(page, text) {
+  const shown = await page.evaluate(() => document.body.innerText);
+  const html = await page.content();
+  return shown.includes(text) || html.includes(text);
+}
+
+/* localInput - ms as a datetime-local value in the browser's time zone. */
+function localInput(page, ms) {
+  return page.evaluate((t) => {
+    const d = new Date(t);
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  }, ms);
+}
+
+/* openCaseInConsole - open a case by its number; done when it is the
+ * conversation and its panel of promises is there. */
+async function openCaseInConsole(page, caseId) {
+  await page.getByTestId('open-case-id').fill(String(caseId));
+  await page.getByTestId('open-case').click();
+  await until(`case #${caseId} to be the open conversation`, async () =>
+    (await page.locator('#conv-meta').textContent()).includes(`case #${caseId}`));
+  await page.getByTestId('case-tools').waitFor();
+}
+
+function promiseItems(page) {
+  return page.getByTestId('promise').evaluateAll((els) => els.map((e) => ({
+    id: Number(e.dataset.promiseId), state: e.dataset.state, kind: e.dataset.kind, text: e.textContent })));
+}
+
+async function casePromises(caseId) {
+  return (await apiOk('GET', `/api/v1/cases/${caseId}/promises`)).items;
+}
+
+test('status page: what the customer sees at each stage, never internal notes', async (w) => {
+  const SECRET = 'INTERNAL-ONLY secret margin note';
+  const sam = AGENT[EMAIL.sam];
+  const { kase } = await newCase({ name: 'Ada Byron', subject: 'Router keeps dropping', owner: 'sam' });
+  const id = kase.id;
+  await apiOk('POST', `/api/v1/cases/${id}/events`, { type: 'note', body: SECRET + ': we could waive the fee' });
+  const said = 'We found a fault on your line and will replace the card.';
+  await apiOk('POST', `/api/v1/cases/${id}/events`, { type: 'message', body: said });
+  const prop = await apiOk('GET', `/api/v1/promises/proposal?case_id=${id}&kind=callback`);
+  const promise = await apiOk('POST', `/api/v1/cases/${id}/promises`, { kind: 'callback', in_minutes: prop.minutes + 30 });
+  assert.equal(promise.state, 'pending', show(promise));
+  const plan = 'Replace the line card at the exchange, then test the line with you.';
+  await apiOk('PATCH', `/api/v1/cases/${id}`, { plan });
+  const link = await statusLink(id);
+
+  /* what the customer sees: where it stands, what happens next and by when, the plan */
+  const page = await openStatus(w, link.token);
+  const v1 = await statusView(link.token);
+  await until('the standing', async () => (await page.getByTestId('status-standing').textContent()) === v1.standing);
+  assert.ok(v1.standing, 'the API says where things stand');
+  assert.equal(await page.getByTestId('status-title').textContent(), 'Router keeps dropping');
+  assert.ok((await page.getByTestId('status-greeting').textContent()).includes('Ada Byron'));
+  const next = page.getByTestId('status-next');
+  assert.equal(v1.promises.length, 1, show(v1.promises));
+  assert.equal(v1.promises[0].due_at, promise.due_at);
+  assert.match(await next.textContent(), /^We will call you back by .+\.$/);
+  assert.ok((await next.textContent()).startsWith(v1.next.replace(/\.$/, '')), `next follows the API's "${v1.next}"`);
+  assert.equal(await next.locator('time').getAttribute('datetime'), promise.due_at, 'by the promise due time');
+  const shownPromise = page.getByTestId('status-promise');
+  assert.equal(await shownPromise.count(), 1);
+  assert.equal(await shownPromise.getAttribute('data-kind'), 'callback');
+  assert.equal(await shownPromise.locator('time').first().getAttribute('datetime'), promise.due_at);
+  assert.equal(await page.getByTestId('status-plan').textContent(), plan);
+  const tl = await statusTimeline(page);
+  assert.ok(tl.some((e) => e.type === 'message' && e.author === 'agent' && e.body === said), 'the agent message: ' + show(tl));
+  assert.ok(tl.some((e) => e.type === 'promise_made'), 'the promise on the timeline');
+  assert.ok(!(await page.getByTestId('status-followup').isVisible()), 'no "Is it fixed?" before resolution');
+
+  /* never the internal note: not shown, not in the page, not in what it fetched */
+  assert.ok(!(await pageHas(page, SECRET)), 'the internal note is not on the page');
+  await until('the replies read', () => page.statusReplies.length && page.statusReplies.every((r) => r.text !== null));
+  for (const r of page.statusReplies) assert.ok(!r.text.includes(SECRET), `the internal note in ${r.method} ${r.url}`);
+  assert.ok(!JSON.stringify(v1).includes(SECRET));
+
+  /* the customer adds information: a public customer message on the case */
+  const mine = 'It dropped again at 9:40, twice. The modem light was red.';
+  await page.getByTestId('status-message-input').fill(mine);
+  const [post] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${HEED}/api/v1/status/${link.token}/messages` && r.request().method() === 'POST'),
+    page.getByTestId('status-send').click(),
+  ]);
+  assert.equal(post.status(), 201, await post.text());
+  const ev = await until('the message on the case timeline', async () =>
+    (await caseEvents(id)).find((e) => e.type === 'message' && e.body === mine));
+  assert.equal(ev.visibility, 'public');
+  assert.equal(ev.author.kind, 'customer');
+  await until('the page to show it', async () => (await statusTimeline(page)).find((e) => e.body === mine && e.author === 'customer'));
+  assert.equal(await page.getByTestId('status-message-input').inputValue(), '');
+
+  /* resolved: the page says so and asks whether it is fixed */
+  await apiOk('PATCH', `/api/v1/cases/${id}`, { status: 'resolved' });
+  await page.reload();
+  const v2 = await statusView(link.token);
+  assert.equal(v2.case.status, 'resolved');
+  assert.equal(v2.can_answer, true);
+  assert.notEqual(v2.standing, v1.standing);
+  await until('the resolved standing', async () => (await page.getByTestId('status-standing').textContent()) === v2.standing);
+  assert.ok((await page.getByTestId('status-case-ref').textContent()).includes('resolved'));
+  await page.getByTestId('status-followup').waitFor();
+  assert.ok((await page.getByTestId('status-followup').textContent()).includes('Is your problem fixed?'));
+
+  /* "No", ease 3, a comment: one POST; reopened to the same owner */
+  await page.getByTestId('status-fixed-no').click();
+  await page.getByTestId('status-ease').getByLabel('3', { exact: true }).check();
+  const comment = 'Still drops every evening around 8.';
+  await page.getByTestId('status-comment').fill(comment);
+  const [ans] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${HEED}/api/v1/status/${link.token}/followup` && r.request().method() === 'POST'),
+    page.getByTestId('status-answer-send').click(),
+  ]);
+  assert.equal(ans.status(), 200, await ans.text());
+  assert.deepEqual(ans.request().postDataJSON(), { fixed: false, ease: 3, comment });
+  const done = page.getByTestId('status-answer-done');
+  await done.waitFor();
+  assert.match(await done.textContent(), /^Thank you/);
+  const k = await apiOk('GET', `/api/v1/cases/${id}`);
+  assert.equal(k.status, 'open', 'reopened');
+  assert.equal(k.owner_id, sam.id, 'the same owner');
+  const evs = await caseEvents(id);
+  assert.ok(evs.some((e) => e.type === 'message' && e.author.kind === 'customer' && e.visibility === 'public' && e.body === comment),
+    'the comment is the customer\'s message: ' + show(evs.slice(-4)));
+  const v3 = await statusView(link.token);
+  assert.equal(v3.can_answer, false);
+  assert.deepEqual([v3.followup.state, v3.followup.fixed, v3.followup.ease], ['answered', false, 3]);
+  await until('the new standing', async () => (await page.getByTestId('status-standing').textContent()) === v3.standing);
+  assert.ok(!(await page.getByTestId('status-followup').isVisible()), 'asked once only');
+  assert.ok((await page.getByTestId('status-case-ref').textContent()).includes('in progress'));
+  assert.ok(!(await pageHas(page, SECRET)), 'still no internal note');
+  for (const r of page.statusReplies) assert.ok(r.text === null || !r.text.includes(SECRET), `the internal note in ${r.method} ${r.url}`);
+});
+
+test('status page: a revoked link shows a clear message', async (w) => {
+  const subject = 'Invoice shows the wrong address';
+  console.log('T1', Date.now() % 100000);
+  const { kase } = await newCase({ subject });
+  console.log('T2', Date.now() % 100000);
+  const first = await statusLink(kase.id);
+  console.log('T3', Date.now() % 100000);
+  assert.equal((await statusLink(kase.id)).token, first.token, 'asking again gives the same link');
+  console.log('T4', Date.now() % 100000);
+  const page = await openStatus(w, first.token, 'open-before');
+  console.log('T5', Date.now() % 100000);
+  await until('the case on the page', async () => (await page.getByTestId('status-title').textContent()) === subject);
+  console.log('T6', Date.now() % 100000);
+
+  const fresh = await statusLink(kase.id, true);
+  console.log('T8', Date.now() % 100000);
+  assert.notEqual(fresh.token, first.token, 'a new link');
+  console.log('T9', Date.now() % 100000);
+  const NOT_VALID = 'This link is not valid any more. Ask us for a new one.';
+  console.log('T10', Date.now() % 100000);
+  const old = await openStatus(w, first.token, 'old');
+  console.log('T11', Date.now() % 100000);
+  await old.getByTestId('status-invalid').waitFor();
+  console.log('T12', Date.now() % 100000);
+  assert.equal((await old.getByTestId('status-invalid').innerText()).replace(/\s+/g, ' ').trim(), NOT_VALID);
+  console.log('T13', Date.now() % 100000);
+  assert.ok(!(await pageHas(old, subject)), 'nothing of the case');
+  console.log('T14', Date.now() % 100000);
+  assert.ok(!(await old.getByTestId('status-standing').isVisible()));
+  console.log('T15', Date.now() % 100000);
+  assert.ok(old.statusReplies.length && old.statusReplies.every((r) => r.status === 404), show(old.statusReplies));
+  console.log('T16', Date.now() % 100000);
+
+  /* the page left open learns it at its next action, and shows no more of the case */
+  await page.getByTestId('status-message-input').fill('Are you still there?');
+  console.log('T19', Date.now() % 100000);
+  await page.getByTestId('status-send').click();
+  console.log('T20', Date.now() % 100000);
+  await page.getByTestId('status-invalid').waitFor();
+  console.log('T21', Date.now() % 100000);
+  assert.ok(!(await page.evaluate(() => document.body.innerText)).includes(subject), 'the open page forgot the case');
+  console.log('T22', Date.now() % 100000);
+  assert.ok(!(await caseEvents(kase.id)).some((e) => e.body === 'Are you still there?'), 'nothing stored by the old link');
+  console.log('T23', Date.now() % 100000);
+
+  /* the new link works until it is turned off */
+  const cur = await openStatus(w, fresh.token, 'new');
+  console.log('T26', Date.now() % 100000);
+  await until('the case on the new link', async () => (await cur.getByTestId('status-title').textContent()) === subject);
+  console.log('T27', Date.now() % 100000);
+  const del = await api('DELETE', `/api/v1/cases/${kase.id}/status-link`);
+  console.log('T28', Date.now() % 100000);
+  assert.equal(del.status, 204, show(del.body));
+  console.log('T29', Date.now() % 100000);
+  const off = await openStatus(w, fresh.token, 'off');
+  console.log('T30', Date.now() % 100000);
+  await off.getByTestId('status-invalid').waitFor();
+  console.log('T31', Date.now() % 100000);
+  assert.ok(!(await pageHas(off, subject)));
+  console.log('T32', Date.now() % 100000);
+  /* and with no token at all */
+  const none = await openStatus(w, null, 'none');
+  console.log('T34', Date.now() % 100000);
+  await none.getByTestId('status-invalid').waitFor();
+  console.log('T35', Date.now() % 100000);
+  assert.equal(none.statusReplies.length, 0, 'nothing asked without a token');
+  console.log('T36', Date.now() % 100000);
+});
+
+test('status page: markup in a message is shown as text', async (w) => {
+  const evil = '<img src=x onerror=alert(1)>';
+  const { kase } = await newCase({ name: '<b>Mal</b> Lory', subject: evil + ' subject' });
+  await apiOk('POST', `/api/v1/cases/${kase.id}/events`, { type: 'message', body: evil });
+  const plan = '<script>alert(2)</script> <i>plan</i>';
+  await apiOk('PATCH', `/api/v1/cases/${kase.id}`, { plan });
+  const link = await statusLink(kase.id);
+  const page = await openStatus(w, link.token);
+  await until('the agent markup message', async () => (await statusTimeline(page)).find((e) => e.author === 'agent' && e.body === evil));
+  assert.equal(await page.getByTestId('status-title').textContent(), evil + ' subject');
+  assert.equal(await page.getByTestId('status-plan').textContent(), plan);
+  assert.ok((await page.getByTestId('status-greeting').textContent()).includes('<b>Mal</b> Lory'));
+  const back = '<svg onload=alert(3)></svg><b>bold?</b>';
+  await page.getByTestId('status-message-input').fill(back);
+  await page.getByTestId('status-send').click();
+  await until('the customer markup message', async () => (await statusTimeline(page)).find((e) => e.author === 'customer' && e.body === back));
+  assert.equal(await page.locator('.page').evaluate((el) => el.querySelectorAll('img, script, svg, b, i').length), 0);
+  /* checkPages() after the test asserts no dialog opened */
+});
+
+test('console: promise with the proposed time, keep it by logging a call', async (w) => {
+  const { kase } = await newCase({ name: 'Grace Call', subject: 'Please call me about my contract', owner: 'lee' });
+  const lee = await w.agent('lee');
+  await openCaseInConsole(lee, kase.id);
+  assert.equal(await lee.locator('#conv-name').textContent(), 'Grace Call');
+  assert.deepEqual(await promiseItems(lee), []);
+
+  /* SLA clocks, as badges */
+  const sla = (await apiOk('GET', `/api/v1/cases/${kase.id}/sla`)).items;
+  if (sla.length) {
+    await until('the SLA badges', async () => (await lee.getByTestId('sla-badge').count()) === sla.length);
+    const metrics = await lee.getByTestId('sla-badge').evaluateAll((els) => els.map((e) => e.dataset.metric + ':' + e.dataset.state));
+    assert.deepEqual(metrics.sort(), sla.map((c) => c.metric + ':' + c.state).sort());
+  }
+
+  /* choose "call back": the proposal from history (or the default) is offered */
+  const prop = await apiOk('GET', `/api/v1/promises/proposal?case_id=${kase.id}&kind=callback`);
+  await lee.getByTestId('promise-new').click();
+  await lee.getByTestId('promise-kind').selectOption('callback');
+  const text = await until('the proposal', async () => {
+    const t = await lee.getByTestId('promise-proposal').textContent();
+    return /^(History|Default)/.test(t) && t;
+  });
+  if (prop.basis === 'history') assert.match(text, /^History: 80% of callbacks in the support queue were kept within /);
+  else assert.match(text, /^Default until there is enough history: /);
+  assert.ok(text.includes(prop.minutes % 60 ? `${prop.minutes % 60} min` : `${prop.minutes / 60} h`), text);
+  const offered = await lee.evaluate((v) => new Date(v).getTime(), await lee.getByTestId('promise-due').inputValue());
+  assert.ok(Math.abs(offered - Date.parse(prop.due_at)) < 2 * 60000, `offered ${new Date(offered).toISOString()}, proposed ${prop.due_at}`);
+  const [resp] = await Promise.all([
+    lee.waitForResponse((r) => r.url() === `${HEED}/api/v1/cases/${kase.id}/promises` && r.request().method() === 'POST'),
+    lee.getByTestId('promise-submit').click(),
+  ]);
+  assert.equal(resp.status(), 201, await resp.text());
+  assert.deepEqual(resp.request().postDataJSON(), { kind: 'callback', in_minutes: prop.minutes, confirm_short: false });
+  await until('the pending promise', async () => (await promiseItems(lee)).find((p) => p.kind === 'callback' && p.state === 'pending'));
+  let ps = await casePromises(kase.id);
+  assert.equal(ps.length, 1);
+  assert.deepEqual([ps[0].kind, ps[0].state, ps[0].short_confirmed, ps[0].channel], ['callback', 'pending', false, 'phone']);
+  assert.ok(!(await lee.getByTestId('promise-form').isVisible()), 'the form closes');
+
+  /* the call is logged: the callback promise is kept */
+  const summary = 'Called Grace: the contract date moves to March.';
+  await lee.getByTestId('call-summary').fill(summary);
+  await lee.getByTestId('log-call').click();
+  await until('the promise kept', async () => (await promiseItems(lee)).find((p) => p.id === ps[0].id && p.state === 'kept'));
+  ps = await casePromises(kase.id);
+  assert.equal(ps[0].state, 'kept');
+  const call = (await caseEvents(kase.id)).find((e) => e.type === 'call');
+  assert.ok(call, 'a call event');
+  assert.deepEqual([call.body, call.author.kind, call.author.id], [summary, 'agent', AGENT[EMAIL.lee].id]);
+  assert.equal(await lee.getByTestId('call-summary').inputValue(), '');
+});
+
+test('console: a shorter promise needs "Promise it anyway"; more time and cancel are told to the customer', async (w) => {
+  const { kase } = await newCase({ name: 'Hedy Short', subject: 'When will you answer?', owner: 'lee' });
+  const link = await statusLink(kase.id);
+  const lee = await w.agent('lee');
+  await openCaseInConsole(lee, kase.id);
+  await lee.getByTestId('promise-new').click();
+  await lee.getByTestId('promise-kind').selectOption('reply');
+  await until('the proposal', async () => /^(History|Default)/.test(await lee.getByTestId('promise-proposal').textContent()));
+  const prop = await apiOk('GET', `/api/v1/promises/proposal?case_id=${kase.id}&kind=reply`);
+  assert.ok(prop.minutes > 20, 'a reply takes longer than 20 min here: ' + show(prop));
+  await lee.getByTestId('promise-due').fill(await localInput(lee, Date.now() + 15 * 60000));
+  assert.ok(!(await lee.getByTestId('promise-confirm-short').isVisible()));
+  const [r1] = await Promise.all([
+    lee.waitForResponse((r) => r.url() === `${HEED}/api/v1/cases/${kase.id}/promises` && r.request().method() === 'POST'),
+    lee.getByTestId('promise-submit').click(),
+  ]);
+  const b1 = await r1.json();
+  assert.equal(r1.status(), 409, show(b1));
+  assert.equal(b1.error.reason, 'shorter_than_estimate');
+  await lee.getByTestId('promise-error').waitFor();
+  assert.equal(await lee.getByTestId('promise-error').textContent(), b1.error.message);
+  assert.deepEqual(await casePromises(kase.id), [], 'nothing promised yet');
+  await lee.getByTestId('promise-confirm-short').check();
+  const [r2] = await Promise.all([
+    lee.waitForResponse((r) => r.url() === `${HEED}/api/v1/cases/${kase.id}/promises` && r.request().method() === 'POST'),
+    lee.getByTestId('promise-submit').click(),
+  ]);
+  assert.equal(r2.status(), 201, await r2.text());
+  assert.equal(r2.request().postDataJSON().confirm_short, true);
+  const first = (await r2.json());
+  assert.equal(first.short_confirmed, true);
+  await until('the pending reply promise', async () => (await promiseItems(lee)).find((p) => p.id === first.id && p.state === 'pending'));
+
+  /* need more time: a new time and a reason */
+  const item = lee.locator(`[data-testid="promise"][data-promise-id="${first.id}"]`);
+  await item.getByTestId('promise-revise').click();
+  const later = Date.now() + 5 * 3600000;
+  await item.getByTestId('promise-revise-due').fill(await localInput(lee, later));
+  await item.getByTestId('promise-revise-reason').fill('The supplier answers tomorrow morning.');
+  await item.getByTestId('promise-revise-confirm').click();
+  const second = await until('a new pending promise', async () =>
+    (await casePromises(kase.id)).find((p) => p.state === 'pending' && p.id !== first.id));
+  assert.ok(Math.abs(Date.parse(second.due_at) - later) < 2 * 60000, `new due ${second.due_at}`);
+  assert.notEqual((await casePromises(kase.id)).find((p) => p.id === first.id).state, 'pending');
+  await until('the console to show it', async () => (await promiseItems(lee)).find((p) => p.id === second.id && p.state === 'pending'));
+
+  /* cancel, with a reason */
+  const item2 = lee.locator(`[data-testid="promise"][data-promise-id="${second.id}"]`);
+  await item2.getByTestId('promise-cancel').click();
+  await item2.getByTestId('promise-cancel-confirm').click();
+  await item2.getByTestId('promise-edit-error').waitFor();
+  assert.equal(await item2.getByTestId('promise-edit-error').textContent(), 'Give a reason.');
+  await item2.getByTestId('promise-reason').fill('The customer found the answer themselves.');
+  await item2.getByTestId('promise-cancel-confirm').click();
+  await until('no pending promise', async () => !(await casePromises(kase.id)).some((p) => p.state === 'pending'));
+  await until('none pending in the console', async () => !(await promiseItems(lee)).some((p) => p.state === 'pending'));
+  const cancelled = (await casePromises(kase.id)).find((p) => p.id === second.id);
+  assert.deepEqual([cancelled.state, cancelled.reason], ['cancelled', 'The customer found the answer themselves.']);
+
+  /* the customer was told, on the status page */
+  const v = await statusView(link.token);
+  const types = v.timeline.map((e) => e.type);
+  assert.ok(types.includes('promise_made') && types.includes('promise_cancelled'), show(types));
+  assert.deepEqual(v.promises, []);
+});
+
+test('console: plan and next action; the status link made, replaced and turned off', async (w) => {
+  const { kase } = await newCase({ name: 'Alan Plan', subject: 'Line noise at night', owner: 'lee' });
+  const lee = await w.agent('lee');
+  await openCaseInConsole(lee, kase.id);
+  const plan = 'Send an engineer on Tuesday; test the line from the cabinet first.';
+  const at = Date.now() + 26 * 3600000;
+  await lee.getByTestId('next-action-at').fill(await localInput(lee, at));
+  await lee.getByTestId('plan-input').fill(plan);
+  const [patch] = await Promise.all([
+    lee.waitForResponse((r) => r.url() === `${HEED}/api/v1/cases/${kase.id}` && r.request().method() === 'PATCH'),
+    lee.getByTestId('plan-save').click(),
+  ]);
+  assert.equal(patch.status(), 200, await patch.text());
+  let k = await apiOk('GET', `/api/v1/cases/${kase.id}`);
+  assert.equal(k.plan, plan);
+  assert.ok(Math.abs(Date.parse(k.next_action_at) - at) < 60000, `next_action_at ${k.next_action_at}`);
+  assert.equal(k.status_url, null);
+
+  /* the link: made on request, shown, the customer's page shows the plan */
+  await lee.getByTestId('status-link').click();
+  const url1 = await until('the link shown', async () => lee.getByTestId('status-link-url').inputValue());
+  k = await apiOk('GET', `/api/v1/cases/${kase.id}`);
+  assert.equal(k.status_url, url1);
+  const tok1 = url1.split('#')[1];
+  const page = await openStatus(w, tok1);
+  await until('the plan on the status page', async () => (await page.getByTestId('status-plan').textContent()) === plan);
+
+  /* a new link: the old one is dead */
+  await lee.getByTestId('status-link-rotate').click();
+  const url2 = await until('a new link shown', async () => {
+    const u = await lee.getByTestId('status-link-url').inputValue();
+    return u !== url1 && u;
+  });
+  assert.equal((await api('GET', '/api/v1/status/' + tok1, undefined, '')).status, 404);
+  const tok2 = url2.split('#')[1];
+  assert.equal((await statusView(tok2)).plan, plan);
+
+  /* turned off */
+  await lee.getByTestId('status-link-off').click();
+  await lee.getByTestId('status-link-url').waitFor({ state: 'hidden' });
+  assert.equal((await api('GET', '/api/v1/status/' + tok2, undefined, '')).status, 404);
+  assert.equal((await apiOk('GET', `/api/v1/cases/${kase.id}`)).status_url, null);
+});
+
+/* Last: it moves the server's clock forward (and leaves it there). */
+test('console: alerts list shows an alert and Done acknowledges it', async (w) => {
+  const { kase } = await newCase({ name: 'Mary Alert', subject: 'Call me before noon', owner: 'lee' });
+  const lee = await w.agent('lee');
+  const login = await api('POST', '/api/v1/sessions', { email: EMAIL.lee, password: PASS }, '');
+  assert.equal(login.status, 201, show(login.body));
+  const leeToken = login.body.token;
+  const openAlerts = async () => {
+    const r = await api('GET', '/api/v1/alerts?open=true', undefined, leeToken);
+    assert.equal(r.status, 200, show(r.body));
+    return r.body.items.filter((a) => a.case_id === kase.id);
+  };
+  assert.deepEqual(await openAlerts(), []);
+  /* a 4-minute callback: the owner is warned at 75% (3 min) */
+  const p = await apiOk('POST', `/api/v1/cases/${kase.id}/promises`, { kind: 'callback', in_minutes: 4, confirm_short: true });
+  const offset = Number(fs.readFileSync(CLOCK, 'utf8')) || 0;
+  fs.writeFileSync(CLOCK, String(offset + 200 * 1000));
+  const [alert] = await until('the owner\'s promise warning', async () => {
+    const a = await openAlerts();
+    return a.length && a;
+  });
+  assert.equal(alert.kind, 'promise_warning', show(alert));
+  assert.equal(alert.to, AGENT[EMAIL.lee].id);
+
+  /* the console lists it; clicking opens the case */
+  await lee.getByTestId('alerts-toggle').click();
+  const row = lee.locator(`[data-testid="alert"][data-alert-id="${alert.id}"]`);
+  await row.waitFor();
+  assert.ok((await row.textContent()).includes(alert.body), 'the alert text');
+  assert.ok(Number(await lee.getByTestId('alerts-count').textContent()) >= 1);
+  await row.getByTestId('alert-open').click();
+  await until(`case #${kase.id} open`, async () => (await lee.locator('#conv-meta').textContent()).includes(`case #${kase.id}`));
+  await until('its promise in the panel', async () => (await promiseItems(lee)).find((x) => x.id === p.id));
+  assert.ok(!(await lee.getByTestId('alerts').isVisible()), 'the list closes');
+
+  /* Done: acknowledged, gone from the list and from the open alerts */
+  const before = Number(await lee.getByTestId('alerts-count').textContent());
+  await lee.getByTestId('alerts-toggle').click();
+  const [ack] = await Promise.all([
+    lee.waitForResponse((r) => r.url() === `${HEED}/api/v1/alerts/${alert.id}/ack` && r.request().method() === 'POST'),
+    row.getByTestId('alert-ack').click(),
+  ]);
+  assert.ok(ack.status() >= 200 && ack.status() < 300, await ack.text());
+  await row.waitFor({ state: 'detached' });
+  assert.deepEqual((await openAlerts()).filter((a) => a.id === alert.id), []);
+  await until('the count to drop', async () => Number(await lee.getByTestId('alerts-count').textContent()) < before);
 });
 
 /* ---------- main ---------- */

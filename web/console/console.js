@@ -11,6 +11,11 @@
  * always put into the page as text (textContent), never as HTML.
  * Timeline entries are keyed by event id, so a replay after a reconnect
  * never shows an event twice.
+ *
+ * commitments.js (promises, SLA, plan, status link, alerts) plugs in
+ * through window.heedConsole: a few helpers from here, and hooks called
+ * when the app starts or stops, when the shown case changes and for each
+ * live event.
  */
 'use strict';
 (function () {
@@ -38,6 +43,17 @@ const S = {
   typingOnAt: 0, typingIdle: 0, typingCase: 0,
   seq: 0,
 };
+
+/* ---------- hooks for commitments.js ---------- */
+
+const HOOKS = { start: [], stop: [], show: [], event: [] };
+let shownCase = -1;
+
+function runHooks(name, ...args) {
+  for (const fn of HOOKS[name]) {
+    try { fn(...args); } catch (e) { console.error('heed console hook ' + name, e); }
+  }
+}
 
 /* ---------- small helpers ---------- */
 
@@ -156,6 +172,8 @@ async function api(method, path, body) {
     const err = new Error((data && data.error && data.error.message) || res.statusText || 'request failed');
     err.status = res.status;
     err.code = data && data.error && data.error.code;
+    err.reason = data && data.error && data.error.reason;
+    err.info = (data && data.error) || null;
     if (res.status === 401 && path !== '/sessions' && path !== '/me') signedOut('Your session has ended - please sign in again.');
     throw err;
   }
@@ -220,6 +238,8 @@ function signedOut(msg) {
   S.me = null; S.chosenPresence = ''; S.mine.clear(); S.cases.clear(); S.waiting = []; S.agents = [];
   S.selected = 0; S.fresh.clear(); S.reminders.clear(); S.openWaits = [];
   $('timeline').replaceChildren();
+  shownCase = -1;
+  runHooks('stop');
   showLogin(msg);
 }
 
@@ -232,6 +252,7 @@ function startApp() {
   loadReplies();
   loadQueues();
   renderAll();
+  runHooks('start');
 }
 
 /* ---------- the socket ---------- */
@@ -442,7 +463,17 @@ function onOpened(f) {
   if (f.contact && S.mine.has(f.contact.id)) S.mine.set(f.contact.id, f.contact);
   v.facts.clear();
   for (const fact of f.facts || []) v.facts.set(fact.key, fact);
+  if (!f.contact && k.customer_id && !v.customerName) loadCustomerName(v, k.customer_id);
   if (k.id === S.selected) { renderConversation(); $('timeline').setAttribute('aria-busy', 'true'); }
+}
+
+/* loadCustomerName - for a case followed without a chat, the name to show. */
+async function loadCustomerName(v, customerId) {
+  try {
+    const cu = await api('GET', '/customers/' + encodeURIComponent(customerId));
+    v.customerName = (cu && cu.name) || '';
+    if (v.id === S.selected) { renderConversation(); renderContext(); }
+  } catch (e) { /* the header says "Customer" */ }
 }
 
 function onReplayed(f) {
@@ -472,7 +503,7 @@ function onEvent(ev, frameCaseId) {
     if (!v.replaying && !(caseId === S.selected && pageSeen())) v.unread++;
   }
   if (caseId === S.selected) insertEvent(v, ev);
-  if (!v.replaying) { sendReceipts(v); renderMine(); }
+  if (!v.replaying) { sendReceipts(v); renderMine(); runHooks('event', ev, caseId); }
 }
 
 /* applyEventToState - what an event changes besides the timeline. */
@@ -692,7 +723,11 @@ function onError(f) {
       markFailed(document.querySelector('[data-cid="' + CSS.escape(f.cid) + '"]'), p, 'Not sent: ' + (f.message || f.code) + '.');
     }
   }
-  if (ref.startsWith('open:') && f.code === 'not_found') { S.cases.delete(Number(ref.slice(5))); }
+  if (ref.startsWith('open:') && f.code === 'not_found') {
+    const id = Number(ref.slice(5));
+    S.cases.delete(id);
+    if (S.selected === id) { S.selected = 0; $('timeline').replaceChildren(); renderConversation(); renderMine(); }
+  }
   const words = ERROR_WORDS[f.reason] || ERROR_WORDS[f.code] || '';
   notice(words && f.message ? words + ' (' + f.message + ')' : words || f.message || f.code || 'Something went wrong.', 'error');
   if (f.code === 'unauthorized') authLost();
@@ -895,9 +930,11 @@ function renderConversation() {
   $('conv-empty').hidden = !!v;
   $('conv-body').hidden = !v;
   renderCaseDetails(v);
+  const showing = v ? v.id : 0;
+  if (showing !== shownCase) { shownCase = showing; runHooks('show', showing); }
   if (!v) { $('hold-reminder').hidden = true; return; }
   const c = contactOfCase(v.id);
-  const name = (c && c.customer && c.customer.name) || 'Customer';
+  const name = (c && c.customer && c.customer.name) || v.customerName || 'Customer';
   $('conv-name').textContent = name;
   const meta = [];
   if (c) {
@@ -980,7 +1017,7 @@ function renderContext() {
   const c = contactOfCase(v.id);
   const subject = (v.kase && v.kase.subject) || (c && c.subject) || '';
   const kids = [h('h3', { class: 'ctx-subject' }, subject || '(no subject)')];
-  const who = h('p', { class: 'ctx-who' }, h('span', { class: 'name' }, (c && c.customer && c.customer.name) || 'Customer'), ' ');
+  const who = h('p', { class: 'ctx-who' }, h('span', { class: 'name' }, (c && c.customer && c.customer.name) || v.customerName || 'Customer'), ' ');
   if (c && c.verified) who.append(h('span', { class: 'badge ok', testid: 'verified' }, verifiedText(c.verified)));
   else who.append(h('span', { class: 'badge muted-badge', testid: 'unverified' }, 'Not verified'));
   kids.push(who);
@@ -1064,6 +1101,7 @@ function systemText(ev) {
   const d = ev.data || {};
   switch (ev.type) {
     case 'fact': return 'Learnt: ' + factLabel(d.key || '') + ' = ' + factValue(d.value) + (d.source ? ' (from ' + d.source + ')' : '');
+    case 'call': return 'Call logged by ' + authorName(ev.author) + (ev.body ? ': ' + ev.body : '');
     case 'handoff': return 'Handoff note from ' + authorName(ev.author) + ' (to ' + (d.to_queue ? 'the ' + d.to_queue + ' queue' : agentName(d.to_agent_id)) + '): ' + (d.note || ev.body || '');
     default: if (ev.body) return ev.body;
   }
@@ -1252,11 +1290,27 @@ function wireStatic() {
   $('end-form').addEventListener('submit', submitEnd);
   $('end-cancel').addEventListener('click', () => $('end-dialog').close());
   $('close-chat').addEventListener('click', closeChat);
+  $('open-case-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const id = Number($('open-case-id').value);
+    if (!Number.isInteger(id) || id < 1) { notice('Enter a case number.', 'error'); return; }
+    $('open-case-id').value = '';
+    select(id);
+  });
   const seen = () => sendReceipts(S.cases.get(S.selected));
   window.addEventListener('focus', seen);
   document.addEventListener('visibilitychange', seen);
   setInterval(tick, 1000);
 }
+
+/* what commitments.js may use */
+window.heedConsole = Object.freeze({
+  h, api, notice, clock,
+  on: (name, fn) => { HOOKS[name].push(fn); },
+  open: (caseId) => select(caseId),
+  selected: () => S.selected,
+  me: () => S.me,
+});
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
 else boot();

@@ -40,7 +40,10 @@ static int64_t simple_case(struct fx *fx, int64_t cust)
 {
 	struct case_ c;
 	struct fail f = { 0 };
-	struct case_new in = { .customer_id = cust, .subject = "No internet" };
+	/* repeats for one customer are new problems here (second tickets are
+	 * tested in test_cases_rules.c) */
+	struct case_new in = { .customer_id = cust, .subject = "No internet",
+			       .confirm_new = true };
 
 	if (cases_create(fx->st, &fx->ar, &in, ACTOR_SYSTEM, &c, &f) != E_OK)
 		fail_msg("case refused: %s: %s", f.field, f.msg);
@@ -321,8 +324,11 @@ static void test_update_events(void **state)
 	assert_int_equal(got.updated_at, FX_T0 + 60000);
 	assert_int_equal(got.created_at, FX_T0);
 
+	/* a case being worked on gets a next-action date: one business day on
+	 * its calendar (none set: always open, so 8 hours) */
+	assert_int_equal(got.next_action_at, FX_T0 + 60000 + 8 * 3600 * 1000);
 	ev = events(fx, id);
-	assert_int_equal(ev.n, 6);
+	assert_int_equal(ev.n, 7);
 	assert_string_equal(ev.items[1].type, "status_change");
 	assert_string_equal(ev.items[1].data, "{\"from\":\"new\",\"to\":\"open\"}");
 	assert_int_equal(ev.items[1].visibility, VIS_PUBLIC);
@@ -339,15 +345,16 @@ static void test_update_events(void **state)
 	assert_string_equal(ev.items[5].type, "subject_change");
 	assert_string_equal(ev.items[5].data,
 			    "{\"from\":\"No internet\",\"to\":\"Router \\\"drops\\\" daily\"}");
-	for (size_t i = 2; i < 6; i++)
+	assert_string_equal(ev.items[6].type, "next_action");
+	for (size_t i = 2; i < 7; i++)
 		assert_int_equal(ev.items[i].visibility, VIS_INTERNAL);
-	for (size_t i = 1; i < 6; i++)
+	for (size_t i = 1; i < 7; i++)
 		assert_int_equal(ev.items[i].created_at, FX_T0 + 60000);
 
 	/* the same values again: nothing happens */
 	clock_advance_ms(1000);
 	assert_int_equal(cases_update(fx->st, &fx->ar, id, &p, &by, &c, &f), E_OK);
-	assert_int_equal(events(fx, id).n, 6);
+	assert_int_equal(events(fx, id).n, 7);
 	assert_int_equal(cases_get(fx->st, &fx->ar, id, &got), E_OK);
 	assert_int_equal(got.updated_at, FX_T0 + 60000);
 
@@ -355,8 +362,8 @@ static void test_update_events(void **state)
 	p = (struct case_patch){ .has_owner = true, .owner_id = 0 };
 	assert_int_equal(cases_update(fx->st, &fx->ar, id, &p, &by, &c, &f), E_OK);
 	ev = events(fx, id);
-	assert_int_equal(ev.n, 7);
-	assert_string_equal(ev.items[6].data, "{\"from\":2,\"to\":null}");
+	assert_int_equal(ev.n, 8);
+	assert_string_equal(ev.items[7].data, "{\"from\":2,\"to\":null}");
 
 	/* refused values */
 	p = (struct case_patch){ .has_owner = true, .owner_id = 77 };
@@ -375,7 +382,7 @@ static void test_update_events(void **state)
 	assert_int_equal(cases_update(fx->st, &fx->ar, id, &p, &by, &c, &f),
 			 E_UNPROC);
 	assert_string_equal(f.field, "priority");
-	assert_int_equal(events(fx, id).n, 7);
+	assert_int_equal(events(fx, id).n, 8);
 }
 
 static void test_notes_and_messages(void **state)
@@ -614,12 +621,12 @@ static void test_list_and_paging(void **state)
 			 E_UNPROC);
 	assert_string_equal(f.field, "limit");
 
-	ev = events(fx, c2);
-	assert_int_equal(ev.n, 2);
+	ev = events(fx, c2); /* created, status_change, next_action */
+	assert_int_equal(ev.n, 3);
 	assert_int_equal(cases_events(fx->st, &fx->ar, c2, ev.items[0].id, 0, &ev,
 				      &f),
 			 E_OK);
-	assert_int_equal(ev.n, 1);
+	assert_int_equal(ev.n, 2);
 	assert_string_equal(ev.items[0].type, "status_change");
 	assert_int_equal(cases_events(fx->st, &fx->ar, c2, 0, 1, &ev, &f), E_OK);
 	assert_int_equal(ev.n, 1);
