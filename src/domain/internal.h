@@ -98,7 +98,7 @@ struct calendar;
 enum err track__event(struct store *st, const struct event *e);
 
 /* notify__alert - an alert to agent_id (0: the supervisors) and an
- * internal event of the same kind on the case. */
+ * internal "alert" event on the case ({"alert_id","kind","to"}). */
 enum err notify__alert(struct store *st, struct arena *ar, const struct case_ *c,
 		       const char *kind, int64_t agent_id, const char *body);
 /* notify__customer - queue an email to the case's customer (their first

@@ -24,12 +24,13 @@ enum err notify__alert(struct store *st, struct arena *ar, const struct case_ *c
 
 	if ((e = store_alert_insert(st, &a)) != E_OK)
 		return e;
-	data = arena_printf(ar, "{\"alert_id\":%lld,\"to\":%s}", (long long)a.id,
+	data = arena_printf(ar, "{\"alert_id\":%lld,\"kind\":\"%s\",\"to\":%s}",
+			    (long long)a.id, kind,
 			    agent_id ? arena_printf(ar, "%lld", (long long)agent_id) :
 				       "\"supervisors\"");
 	if (!data)
 		return E_NOMEM;
-	return domain__event_add(st, c->id, c->customer_id, kind, ACTOR_SYSTEM, VIS_INTERNAL,
+	return domain__event_add(st, c->id, c->customer_id, "alert", ACTOR_SYSTEM, VIS_INTERNAL,
 				 body, data, a.created_at, NULL);
 }
 
