@@ -251,6 +251,71 @@ enum err chat_start_check(struct arena *ar, const struct chat_start_in *in,
 	return E_OK;
 }
 
+/* open_case_of - the customer's most recently made case that is not
+ * resolved or closed; c->id 0 when none. */
+static enum err open_case_of(struct store *st, struct arena *ar, int64_t customer_id,
+			     struct case_ *c)
+{
+	struct case_filter q = {.customer_id = customer_id, .limit = CASE_SIMILAR_SCAN};
+	struct case_list l;
+	enum err e;
+
+	c->id = 0;
+	if ((e = store_case_list(st, ar, &q, &l)) != E_OK)
+		return e;
+	for (size_t i = 0; i < l.n; i++) {
+		bool busy;
+
+		if (l.items[i].status == CASE_RESOLVED || l.items[i].status == CASE_CLOSED)
+			continue;
+		/* one live conversation per case: a second chat at once is new */
+		if ((e = store_contact_live_on_case(st, l.items[i].id, &busy)) != E_OK)
+			return e;
+		if (!busy)
+			*c = l.items[i];
+		break;
+	}
+	return E_OK;
+}
+
+/* join_open_case - a verified customer who has an open case: the chat
+ * joins it (no second ticket), their first line and what they tried land
+ * on it, and a case waiting on them is open again.  c->id 0 when there is
+ * no open case (nothing written). */
+static enum err join_open_case(struct store *st, struct arena *ar,
+			       const struct case_new *cnew, struct case_ *c, struct fail *f)
+{
+	struct actor by = {AUTHOR_CUSTOMER, 0, ROLE_NONE};
+	struct customer cu;
+	struct case_ out;
+	bool created;
+	enum err e;
+
+	if ((e = customers__find_or_create(st, ar, cnew->customer, "", &cu, &created, f)) != E_OK)
+		return e;
+	by.id = cu.id;
+	c->id = 0;
+	if (created)
+		return E_OK;
+	if ((e = open_case_of(st, ar, cu.id, c)) != E_OK)
+		return domain__io(f, e);
+	if (!c->id)
+		return E_OK;
+	if ((e = cases_add_event(st, ar, c->id, "message", cnew->message, "public", &by, NULL,
+				 f)) != E_OK)
+		return e;
+	for (size_t i = 0; i < cnew->n_facts; i++)
+		if ((e = cases_put_fact(st, ar, c->id, cnew->facts[i].key, cnew->facts[i].value_json,
+					"customer", &by, NULL, f)) != E_OK)
+			return e;
+	if (c->status == CASE_PENDING_CUSTOMER) {
+		struct case_patch p = {.has_status = true, .status = "open"};
+
+		return cases_update(st, ar, c->id, &p, &by, &out, f);
+	}
+	return E_OK;
+}
+
 enum err chat_start(struct store *st, struct arena *ar,
 		    const struct chat_start_in *in, struct contact *out,
 		    struct customer *cust, struct fail *f)
@@ -286,8 +351,14 @@ enum err chat_start(struct store *st, struct arena *ar,
 		cnew.facts = &fact;
 		cnew.n_facts = 1;
 	}
-	e = cases_create(st, ar, &cnew, &by, &c, f);
-	if (e != E_OK)
+	/* a signed-in customer's chat joins their open case; anyone else gets
+	 * a new case (an unverified email must not open someone's history),
+	 * which records the open case it may repeat for the agent to see */
+	c.id = 0;
+	if (in->verified_id && (e = join_open_case(st, ar, &cnew, &c, f)) != E_OK)
+		return e;
+	cnew.confirm_new = true;
+	if (!c.id && (e = cases_create(st, ar, &cnew, &by, &c, f)) != E_OK)
 		return e;
 	if (in->verified_id) {
 		by.id = c.customer_id;

@@ -94,6 +94,7 @@ enum sq_stmt {
 	SQ_CONTACT_GET,
 	SQ_CONTACT_BY_TOKEN,
 	SQ_CONTACT_LIVE,
+	SQ_CONTACT_LIVE_ON_CASE,
 	SQ_CONTACT_ENDED,
 	SQ_REPLY_INSERT,
 	SQ_REPLY_GET,
@@ -267,6 +268,7 @@ enum err sq__contact_insert(struct store *st, struct contact *c);
 enum err sq__contact_update(struct store *st, const struct contact *c);
 enum err sq__contact_get(struct store *st, struct arena *ar, int64_t id, struct contact *out);
 enum err sq__contact_by_token(struct store *st, struct arena *ar, const unsigned char hash[32], struct contact *out);
+enum err sq__contact_live_on_case(struct store *st, int64_t case_id, bool *yes);
 enum err sq__contact_list_live(struct store *st, struct arena *ar, struct contact_list *out);
 enum err sq__contact_list_ended(struct store *st, struct arena *ar, int64_t since_ms, size_t limit, struct contact_list *out);
 enum err sq__reply_insert(struct store *st, struct saved_reply *r);

@@ -594,3 +594,10 @@ enum err store_followup_last_sent(struct store *st, int64_t customer_id, int64_t
 		return counted(E_IO);
 	return counted(st->ops->followup_last_sent(st, customer_id, at));
 }
+
+enum err store_contact_live_on_case(struct store *st, int64_t case_id, bool *yes)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->contact_live_on_case(st, case_id, yes));
+}

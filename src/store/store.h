@@ -172,6 +172,9 @@ struct store_ops {
 	/* contact_list_live - every contact not yet ended, oldest first. */
 	enum err (*contact_list_live)(struct store *st, struct arena *ar,
 				      struct contact_list *out);
+	/* contact_live_on_case - whether a contact not yet ended is on the
+	 * case (*yes). */
+	enum err (*contact_live_on_case)(struct store *st, int64_t case_id, bool *yes);
 	/* contact_list_ended - contacts ended at or after since_ms, newest
 	 * first, at most limit. */
 	enum err (*contact_list_ended)(struct store *st, struct arena *ar,
@@ -327,6 +330,7 @@ enum err store_contact_by_token(struct store *st, struct arena *ar,
 				struct contact *out);
 enum err store_contact_list_live(struct store *st, struct arena *ar,
 				 struct contact_list *out);
+enum err store_contact_live_on_case(struct store *st, int64_t case_id, bool *yes);
 enum err store_contact_list_ended(struct store *st, struct arena *ar,
 				  int64_t since_ms, size_t limit,
 				  struct contact_list *out);

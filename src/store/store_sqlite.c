@@ -493,6 +493,7 @@ const struct store_ops store_sqlite_ops = {
 	.contact_get = sq__contact_get,
 	.contact_by_token = sq__contact_by_token,
 	.contact_list_live = sq__contact_list_live,
+	.contact_live_on_case = sq__contact_live_on_case,
 	.contact_list_ended = sq__contact_list_ended,
 	.reply_insert = sq__reply_insert,
 	.reply_get = sq__reply_get,

@@ -489,3 +489,30 @@ out:
 	sq__done(s);
 	return e;
 }
+
+enum err sq__contact_live_on_case(struct store *base, int64_t case_id, bool *yes)
+{
+	struct sq_store *st = sq__from(base);
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
+	enum err e;
+
+	*yes = false;
+	e = sq__stmt(st, SQ_CONTACT_LIVE_ON_CASE,
+		     "SELECT 1 FROM contacts WHERE case_id = ?1 AND state IN (?2, ?3, ?4) LIMIT 1",
+		     &s);
+	if (e != E_OK)
+		goto out;
+	sq__bind_i64(s, 1, case_id, &rc);
+	sq__bind_i64(s, 2, CONTACT_QUEUED, &rc);
+	sq__bind_i64(s, 3, CONTACT_ACTIVE, &rc);
+	sq__bind_i64(s, 4, CONTACT_ON_HOLD, &rc);
+	e = sq__row(st, s, rc, "contact_live_on_case");
+	if (e == E_OK)
+		*yes = true;
+	else if (e == E_NOTFOUND)
+		e = E_OK;
+out:
+	sq__done(s);
+	return e;
+}

@@ -131,6 +131,29 @@ class BadInput(ChatTest):
         c2 = self.admin.get("/api/v1/cases/%d" % s2["case_id"]).json["customer_id"]
         self.assertEqual(c1, c2)
 
+    def test_a_signed_in_customer_with_an_open_case_continues_it(self):
+        """No second ticket: a verified customer's new chat joins their open
+        case; the same email typed by an unverified visitor gets a case of its
+        own (it must not open someone's history), marked as a possible repeat."""
+        cust = self.admin.post("/api/v1/customers", {"name": "Grace", "identifiers": [
+            {"kind": "account", "value": "cust-55"},
+            {"kind": "email", "value": "grace55@example.com"}]}).json
+        case = self.admin.post("/api/v1/cases", {"customer_id": cust["id"],
+                                                 "subject": "Broadband keeps dropping"}).json
+        s = self.start_chat("It is dropping again", tried="rebooted the router",
+                            identity={"id": "cust-55", "signature": self.sign("cust-55")})
+        self.assertEqual(s["case_id"], case["id"])
+        ev = self.case_events(case["id"])
+        msg = [e for e in ev if e["type"] == "message"][-1]
+        self.assertEqual((msg["body"], msg["author"]["kind"]), ("It is dropping again", "customer"))
+        facts = self.admin.get("/api/v1/cases/%d/facts" % case["id"]).json["current"]
+        self.assertEqual([f["value"] for f in facts if f["key"] == "already_tried"],
+                         ["rebooted the router"])
+        s2 = self.start_chat("Broadband dropping", email="grace55@example.com")
+        self.assertNotEqual(s2["case_id"], case["id"])
+        created = self.case_events(s2["case_id"])[0]
+        self.assertEqual(created["data"].get("confirmed_over"), case["id"])
+
     def test_wrong_origin_is_refused(self):
         before = self.count("/api/v1/cases")
         r = self.anon.post("/api/v1/chat/sessions", {"site": "shop", "subject": "hi"},
