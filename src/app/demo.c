@@ -4,9 +4,15 @@
  * (a renewal chat, a ticket left three days, an account found under the
  * wrong name, maintenance already done three times, a voicemail never
  * returned).  Everything goes through the domain, as a user's would, with
- * the clock pinned to backdate the timelines.
+ * the clock pinned to backdate the timelines.  A business-hours calendar
+ * and SLA policies for the support and billing queues come first, so the
+ * cases' clocks run; the promises made in the stories (an update "by 15:00
+ * today", a callback after a voicemail) were never kept, so the first
+ * `heed serve` breaks them in front of you: warnings, customer notices,
+ * supervisor alerts.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -16,6 +22,8 @@
 #include "domain/cases.h"
 #include "domain/chat_config.h"
 #include "domain/customers.h"
+#include "domain/promises.h"
+#include "domain/sla.h"
 
 #define DEMO_PASSWORD "heed-demo-pass"
 #define MIN (60 * 1000LL)
@@ -36,7 +44,7 @@ static const struct { const char *name, *skills; } queues[] = {
 
 /* One step on a case timeline.  kind: 'c' customer message, 'a' agent
  * message, 'n' internal note, 's' status, 'o' assign to agent index,
- * 'f' fact "key=json". */
+ * 'f' fact "key=json", 'p' promise "kind=minutes". */
 struct step { int at_min; char kind; const char *text; };
 
 struct demo_case {
@@ -62,6 +70,7 @@ static const struct demo_case cases[] = {
 	 {"customer.id_verified_via=\"phone_menu\"", "integration.error=\"HTTP 502 from /sync\"", NULL}, 76,
 	 {{30, 'o', "1"}, {32, 'a', "I own this now. I can see the 502s on our side; I am not putting you on hold - "
 		       "I'll update you here by 15:00 today with either a fix or a clear plan."},
+	  {33, 'p', "update=180"},
 	  {34, 'n', "Escalated to platform team; sync worker crash-looping after deploy."},
 	  {35, 's', "pending_internal"}}},
 	{"Kevin Hackshaw", "kevin.h@example.net", "(868) 555-0107", "ISP-4471-209",
@@ -81,11 +90,12 @@ static const struct demo_case cases[] = {
 	 "Voicemail after hours - callback requested", "front-desk", "normal",
 	 "Left a voicemail last night about a non-emergency question on my prescription; please call back.",
 	 {"contact.channel=\"voicemail\"", "callback.requested=true", NULL}, 26,
-	 {{600, 'n', "Callback due by 09:00; nobody was assigned overnight."}}},
+	 {{1, 'p', "callback=600"}, {600, 'n', "Callback due by 09:00; nobody was assigned overnight."}}},
 	{"Grace Liu", "grace.liu@example.com", NULL, "VO-90311",
 	 "Cannot port my number", "support", "normal",
 	 "I'm trying to port my number from my old carrier and the request was rejected.",
-	 {"port.rejection_code=\"6P\"", NULL}, 8, {{20, 'o', "2"}, {22, 's', "open"}}},
+	 {"port.rejection_code=\"6P\"", NULL}, 8,
+	 {{20, 'o', "2"}, {22, 's', "open"}, {23, 'p', "reply=720"}}},
 	{"Tomás Ortega", "tomas@example.es", "+34 612 345 678", NULL,
 	 "Invoice shows double charge", "billing", "high",
 	 "November invoice charged me twice for the same plan.", {NULL}, 5,
@@ -163,6 +173,15 @@ static enum err run_step(struct store *st, struct arena *ar, int64_t case_id,
 		eq = strchr(s->text, '=');
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - s->text), s->text);
 		return cases_put_fact(st, ar, case_id, key, eq + 1, "agent", by, &fa, f);
+	case 'p': {
+		struct promise_new pn = {.kind = key, .confirm_short = true};
+		struct promise pr;
+
+		eq = strchr(s->text, '=');
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - s->text), s->text);
+		pn.in_ms = atoll(eq + 1) * MIN;
+		return promises_make(st, ar, case_id, &pn, by, &pr, f);
+	}
 	}
 	return E_INVAL;
 }
@@ -205,6 +224,39 @@ static enum err add_case(struct store *st, struct arena *ar, const struct demo_c
 	return E_OK;
 }
 
+/* hours - the office calendar and the SLA of the support and billing
+ * queues (business minutes; billing breaches go to Sam, the supervisor). */
+static enum err hours(struct store *st, struct arena *ar, const int64_t *agent_ids,
+		      struct fail *f)
+{
+	struct calendar cal;
+	struct sla_policy p;
+	char *doc;
+	enum err e;
+
+	e = calendars_put(st, ar, "office", "America/New_York",
+			  "{\"mon\":[\"08:00-18:00\"],\"tue\":[\"08:00-18:00\"],"
+			  "\"wed\":[\"08:00-18:00\"],\"thu\":[\"08:00-18:00\"],"
+			  "\"fri\":[\"08:00-18:00\"],\"sat\":[\"10:00-14:00\"]}",
+			  "[\"2026-12-25\",\"2027-01-01\",\"2027-05-31\",\"2027-07-05\"]", &cal, f);
+	if (e != E_OK)
+		return e;
+	e = sla_policy_put(st, ar,
+			   "{\"queue\":\"support\",\"priority\":\"any\",\"calendar\":\"office\","
+			   "\"first_response_minutes\":60,\"next_response_minutes\":240,"
+			   "\"resolution_minutes\":1440,\"escalation\":{\"raise_priority\":true}}",
+			   &p, f);
+	if (e != E_OK)
+		return e;
+	doc = arena_printf(ar,
+			   "{\"queue\":\"billing\",\"priority\":\"any\",\"calendar\":\"office\","
+			   "\"first_response_minutes\":120,\"next_response_minutes\":480,"
+			   "\"resolution_minutes\":2400,\"escalation\":{\"raise_priority\":false,"
+			   "\"reassign_to\":%lld}}",
+			   (long long)agent_ids[1]);
+	return doc ? sla_policy_put(st, ar, doc, &p, f) : E_NOMEM;
+}
+
 enum err demo_load(struct store *st)
 {
 	int64_t ids[3], n = 0, now = clock_now_ms();
@@ -241,6 +293,8 @@ enum err demo_load(struct store *st)
 
 		e = sites_create(st, &ar, &si, &site, &f);
 	}
+	if (!e)
+		e = hours(st, &ar, ids, &f);
 	for (size_t i = 0; !e && i < sizeof(cases) / sizeof(cases[0]); i++)
 		e = add_case(st, &ar, &cases[i], ids, now, &f);
 	clock_set_ms(0);
