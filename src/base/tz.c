@@ -6,10 +6,15 @@
  * arithmetic on "local seconds" (UTC seconds plus that offset) with Howard
  * Hinnant's days-from-civil algorithms.  GLib scans a zone's transitions
  * linearly, so a lookup costs a few hundred comparisons; no lookup allocates.
+ *
+ * Opening a zone reads its tzdata file; calendars are opened for every
+ * event on a case that has one, so the zones opened are kept (a few dozen
+ * at most in practice; TZ_CACHE_MAX) and shared by reference.
  */
 #include "base/tz.h"
 
 #include <glib.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,16 @@
 #define SECS_MAX (INT64_MAX / 1000 - 2 * NEAR_S)
 #define YEAR_MAX 100000000
 #define NAME_MAX_LEN 64
+#define TZ_CACHE_MAX 64
+
+/* Zones opened so far, for the life of the process (never freed: they
+ * stay reachable, and are few). */
+static struct {
+	char name[NAME_MAX_LEN + 1];
+	GTimeZone *g;
+} cache[TZ_CACHE_MAX];
+static size_t n_cache;
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 
 struct tz {
 	GTimeZone *g;
@@ -114,6 +129,31 @@ static bool in_tzdata(const char *name)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* cached - a new reference to the zone called name, if it was opened
+ * before; NULL if not. */
+static GTimeZone *cached(const char *name)
+{
+	GTimeZone *g = NULL;
+
+	pthread_mutex_lock(&cache_mu);
+	for (size_t i = 0; i < n_cache && !g; i++)
+		if (!strcmp(cache[i].name, name))
+			g = g_time_zone_ref(cache[i].g);
+	pthread_mutex_unlock(&cache_mu);
+	return g;
+}
+
+/* keep - remember g (a reference of its own) while there is room. */
+static void keep(const char *name, GTimeZone *g)
+{
+	pthread_mutex_lock(&cache_mu);
+	if (n_cache < TZ_CACHE_MAX && strlen(name) <= NAME_MAX_LEN) {
+		snprintf(cache[n_cache].name, sizeof(cache[n_cache].name), "%s", name);
+		cache[n_cache++].g = g_time_zone_ref(g);
+	}
+	pthread_mutex_unlock(&cache_mu);
+}
+
 enum err tz_open(const char *name, struct tz **out)
 {
 	GTimeZone *g = NULL;
@@ -121,11 +161,13 @@ enum err tz_open(const char *name, struct tz **out)
 	size_t n;
 
 	*out = NULL;
-	if (!name || !name_ok(name) || !in_tzdata(name))
+	if (!name || !name_ok(name))
 		return E_NOTFOUND;
-	g = g_time_zone_new_identifier(name);
-	if (!g)
-		return E_NOTFOUND;
+	if (!(g = cached(name))) {
+		if (!in_tzdata(name) || !(g = g_time_zone_new_identifier(name)))
+			return E_NOTFOUND;
+		keep(name, g);
+	}
 	n = strlen(name);
 	z = malloc(sizeof(*z) + n + 1);
 	if (!z)
