@@ -429,6 +429,12 @@ static void dispatch_checked(struct http_req *r, struct api_req *q)
 
 /* ---- life cycle -------------------------------------------------------- */
 
+/* told - an event a deadline wrote goes to the case's live followers. */
+static void told(void *hub, const struct event *e)
+{
+	hub_publish_event(hub, e);
+}
+
 enum err api_start(struct api *a, const struct api_config *cfg)
 {
 	enum err e;
@@ -452,7 +458,7 @@ enum err api_start(struct api *a, const struct api_config *cfg)
 	a->cfg.mail.db_uri = cfg->db_uri;
 	if ((e = mail_start(&a->cfg.mail, a->txq, &a->mail)) != E_OK)
 		goto fail;
-	struct sched_config sc = {.db_uri = cfg->db_uri};
+	struct sched_config sc = {.db_uri = cfg->db_uri, .told = told, .ctx = a->hub};
 	if ((e = sched_start(&sc, a->txq, a->mail, &a->sched)) != E_OK)
 		goto fail;
 	return E_OK;

@@ -33,14 +33,16 @@ struct sched_job {
 	struct arena ar;
 	struct fail fail;
 	struct sched *owner;
+	int64_t last_event;       /* the case's newest event before firing */
 	bool mailed, done;
 };
 
 static enum err run_fire(struct store *st, struct txq_job *tj)
 {
 	struct sched_job *j = (struct sched_job *)tj;
+	enum err e = store_event_last_id(st, j->t->case_id, &j->last_event);
 
-	return watch_fire(st, &j->ar, j->t, &j->mailed, &j->fail);
+	return e == E_OK ? watch_fire(st, &j->ar, j->t, &j->mailed, &j->fail) : e;
 }
 
 static void done_fire(struct txq_job *tj)
@@ -51,6 +53,19 @@ static void done_fire(struct txq_job *tj)
 	j->done = true;
 	pthread_cond_broadcast(&j->owner->cv);
 	pthread_mutex_unlock(&j->owner->mu);
+}
+
+/* tell - hand the events the timer wrote to the listener. */
+static void tell(struct sched *s, struct sched_job *j)
+{
+	struct event_list l;
+
+	if (!s->cfg.told)
+		return;
+	if (store_event_list(s->rd, &j->ar, j->t->case_id, j->last_event, 64, &l) != E_OK)
+		return;
+	for (size_t i = 0; i < l.n; i++)
+		s->cfg.told(s->cfg.ctx, &l.items[i]);
 }
 
 /* fire - one timer through the write queue, waiting for its commit. */
@@ -69,6 +84,8 @@ static void fire(struct sched *s, const struct timer *t)
 			  (long long)t->case_id, j.fail.msg[0] ? j.fail.msg : err_name(j.job.result));
 	if (j.job.result == E_OK && j.mailed)
 		mail_kick(s->mail);
+	if (j.job.result == E_OK)
+		tell(s, &j);
 	arena_release(&j.ar);
 }
 

@@ -19,9 +19,16 @@
 
 struct sched;
 
+struct event;
+
 struct sched_config {
 	const char *db_uri;
 	int64_t poll_ms;           /* default 250 */
+	/* told - called on the scheduler thread for each event a fired timer
+	 * wrote, after the commit (the chat hub tells the case's followers);
+	 * NULL: nobody. */
+	void (*told)(void *ctx, const struct event *e);
+	void *ctx;
 };
 
 /* sched_start - start the thread; mail (may be NULL) is kicked whenever a

@@ -109,39 +109,22 @@ enum err alerts_list(struct store *st, struct arena *ar, const struct actor *by,
 enum err alerts_ack(struct store *st, struct arena *ar, int64_t id, const struct actor *by,
 		    struct alert *out, struct fail *f)
 {
-	struct alert_filter q = {.agent_id = by->id, .supervisors = true, .before_id = id + 1,
-				 .limit = 1};
-	struct alert_list l;
-	enum err e;
+	int64_t now = clock_now_ms();
+	enum err e = store_alert_get(st, ar, id, out);
 
-	/* the newest alert at or below id that is by's or the supervisors' */
-	if ((e = store_alert_list(st, ar, &q, &l)) != E_OK)
-		return domain__io(f, e);
-	if (!l.n || l.items[0].id != id) {
-		q.agent_id = 0;
-		q.supervisors = false;
-		/* not by's: it exists only if another agent's; say which */
-		if (by->role < ROLE_SUPERVISOR)
-			return fail_set(f, E_NOTFOUND, NULL, NULL, "no alert %lld for you",
-					(long long)id);
-	} else if (l.items[0].agent_id == 0 && by->role < ROLE_SUPERVISOR) {
-		return fail_set(f, E_FORBIDDEN, NULL, NULL,
-				"alerts to the supervisors are acknowledged by a supervisor");
-	}
-	e = store_alert_ack(st, id, by->id, clock_now_ms());
-	if (e == E_NOTFOUND)
-		return fail_set(f, E_NOTFOUND, NULL, NULL, "no alert with id %lld", (long long)id);
+	if (e == E_NOTFOUND || (e == E_OK && out->agent_id && out->agent_id != by->id &&
+				by->role < ROLE_SUPERVISOR))
+		return fail_set(f, E_NOTFOUND, NULL, NULL, "no alert %lld for you", (long long)id);
 	if (e != E_OK)
 		return domain__io(f, e);
-	if (l.n && l.items[0].id == id) {
-		*out = l.items[0];
-		if (!out->ack_at) {
-			out->ack_at = clock_now_ms();
-			out->ack_by = by->id;
-		}
-	} else {
-		memset(out, 0, sizeof(*out));
-		out->id = id;
+	if (!out->agent_id && by->role < ROLE_SUPERVISOR)
+		return fail_set(f, E_FORBIDDEN, NULL, NULL,
+				"alerts to the supervisors are acknowledged by a supervisor");
+	if ((e = store_alert_ack(st, id, by->id, now)) != E_OK)
+		return domain__io(f, e);
+	if (!out->ack_at) {
+		out->ack_at = now;
+		out->ack_by = by->id;
 	}
 	return E_OK;
 }

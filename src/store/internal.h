@@ -78,6 +78,7 @@ enum sq_stmt {
 
 	SQ_EVENT_INSERT,
 	SQ_EVENT_LIST,
+	SQ_EVENT_LAST_ID,
 	SQ_FACT_INSERT,
 	SQ_FACT_CURRENT,
 	SQ_FACT_HISTORY,
@@ -125,6 +126,7 @@ enum sq_stmt {
 	SQ_ALERT_LIST,
 	SQ_ALERT_LIST_LAST = SQ_ALERT_LIST + 7,
 	SQ_ALERT_ACK,
+	SQ_ALERT_GET,
 	SQ_FOLLOWUP_GET,
 	SQ_FOLLOWUP_PUT,
 	SQ_FOLLOWUP_LAST_SENT,
@@ -252,6 +254,7 @@ enum err sq__case_list(struct store *st, struct arena *ar,
 enum err sq__event_insert(struct store *st, struct event *e);
 enum err sq__event_list(struct store *st, struct arena *ar, int64_t case_id,
 			int64_t after_id, size_t limit, struct event_list *out);
+enum err sq__event_last_id(struct store *st, int64_t case_id, int64_t *id);
 enum err sq__fact_insert(struct store *st, struct fact *f);
 enum err sq__fact_list(struct store *st, struct arena *ar, int64_t case_id,
 		       bool current_only, struct fact_list *out);
@@ -300,6 +303,7 @@ enum err sq__timer_fire(struct store *st, int64_t id, int64_t at);
 enum err sq__timer_rearm(struct store *st, struct timer *t);
 enum err sq__alert_insert(struct store *st, struct alert *a);
 enum err sq__alert_list(struct store *st, struct arena *ar, const struct alert_filter *f, struct alert_list *out);
+enum err sq__alert_get(struct store *st, struct arena *ar, int64_t id, struct alert *out);
 enum err sq__alert_ack(struct store *st, int64_t id, int64_t by, int64_t at);
 enum err sq__followup_get(struct store *st, struct arena *ar, int64_t case_id, struct followup *out);
 enum err sq__followup_put(struct store *st, struct followup *f);

@@ -601,3 +601,17 @@ enum err store_contact_live_on_case(struct store *st, int64_t case_id, bool *yes
 		return counted(E_IO);
 	return counted(st->ops->contact_live_on_case(st, case_id, yes));
 }
+
+enum err store_event_last_id(struct store *st, int64_t case_id, int64_t *id)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->event_last_id(st, case_id, id));
+}
+
+enum err store_alert_get(struct store *st, struct arena *ar, int64_t id, struct alert *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->alert_get(st, ar, id, out));
+}

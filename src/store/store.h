@@ -141,6 +141,8 @@ struct store_ops {
 	enum err (*event_list)(struct store *st, struct arena *ar, int64_t case_id,
 			       int64_t after_id, size_t limit,
 			       struct event_list *out);
+	/* event_last_id - the newest event id of a case (0: none). */
+	enum err (*event_last_id)(struct store *st, int64_t case_id, int64_t *id);
 
 	enum err (*fact_insert)(struct store *st, struct fact *f);
 	/* fact_list - current facts (newest per key, by key) or the whole
@@ -236,6 +238,7 @@ struct store_ops {
 	enum err (*alert_insert)(struct store *st, struct alert *a);
 	/* alert_list - alerts matching f, newest first. */
 	enum err (*alert_list)(struct store *st, struct arena *ar, const struct alert_filter *f, struct alert_list *out);
+	enum err (*alert_get)(struct store *st, struct arena *ar, int64_t id, struct alert *out);
 	/* alert_ack - acknowledge; E_NOTFOUND if no such alert. */
 	enum err (*alert_ack)(struct store *st, int64_t id, int64_t by, int64_t at);
 	/* followup_get - the follow-up of a case; E_NOTFOUND if none. */
@@ -305,6 +308,7 @@ enum err store_case_list(struct store *st, struct arena *ar,
 enum err store_event_insert(struct store *st, struct event *e);
 enum err store_event_list(struct store *st, struct arena *ar, int64_t case_id,
 			  int64_t after_id, size_t limit, struct event_list *out);
+enum err store_event_last_id(struct store *st, int64_t case_id, int64_t *id);
 
 enum err store_fact_insert(struct store *st, struct fact *f);
 enum err store_fact_list(struct store *st, struct arena *ar, int64_t case_id,
@@ -365,6 +369,7 @@ enum err store_timer_fire(struct store *st, int64_t id, int64_t at);
 enum err store_timer_rearm(struct store *st, struct timer *t);
 enum err store_alert_insert(struct store *st, struct alert *a);
 enum err store_alert_list(struct store *st, struct arena *ar, const struct alert_filter *f, struct alert_list *out);
+enum err store_alert_get(struct store *st, struct arena *ar, int64_t id, struct alert *out);
 enum err store_alert_ack(struct store *st, int64_t id, int64_t by, int64_t at);
 enum err store_followup_get(struct store *st, struct arena *ar, int64_t case_id, struct followup *out);
 enum err store_followup_put(struct store *st, struct followup *f);

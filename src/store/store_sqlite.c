@@ -478,6 +478,7 @@ const struct store_ops store_sqlite_ops = {
 
 	.event_insert = sq__event_insert,
 	.event_list = sq__event_list,
+	.event_last_id = sq__event_last_id,
 
 	.fact_insert = sq__fact_insert,
 	.fact_list = sq__fact_list,
@@ -522,6 +523,7 @@ const struct store_ops store_sqlite_ops = {
 	.timer_rearm = sq__timer_rearm,
 	.alert_insert = sq__alert_insert,
 	.alert_list = sq__alert_list,
+	.alert_get = sq__alert_get,
 	.alert_ack = sq__alert_ack,
 	.followup_get = sq__followup_get,
 	.followup_put = sq__followup_put,

@@ -551,6 +551,14 @@ out:
 	return e;
 }
 
+enum err sq__alert_get(struct store *base, struct arena *ar, int64_t id, struct alert *out)
+{
+	return sq__one_by_id(sq__from(base), SQ_ALERT_GET,
+			     "SELECT id, case_id, kind, agent_id, body, created_at, ack_at, ack_by"
+			     " FROM alerts WHERE id = ?1",
+			     id, ar, sizeof(*out), read_alert, "alert_get", out);
+}
+
 enum err sq__alert_ack(struct store *base, int64_t id, int64_t by, int64_t at)
 {
 	struct sq_store *st = sq__from(base);

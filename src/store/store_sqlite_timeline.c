@@ -113,6 +113,27 @@ out:
 	return e;
 }
 
+enum err sq__event_last_id(struct store *base, int64_t case_id, int64_t *id)
+{
+	struct sq_store *st = sq__from(base);
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
+	enum err e;
+
+	*id = 0;
+	e = sq__stmt(st, SQ_EVENT_LAST_ID,
+		     "SELECT coalesce(max(id), 0) FROM events WHERE case_id = ?1", &s);
+	if (e != E_OK)
+		goto out;
+	sq__bind_i64(s, 1, case_id, &rc);
+	e = sq__row(st, s, rc, "event_last_id");
+	if (e == E_OK)
+		*id = sqlite3_column_int64(s, 0);
+out:
+	sq__done(s);
+	return e;
+}
+
 enum err sq__fact_insert(struct store *base, struct fact *f)
 {
 	struct sq_store *st = sq__from(base);
