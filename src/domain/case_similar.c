@@ -45,18 +45,20 @@ static size_t words(const char *s, char out[WORDS_MAX][WORD_LEN])
 
 	while (s && *s && n < WORDS_MAX) {
 		char w[WORD_LEN];
-		size_t len = 0;
+		size_t len = 0, chars = 0;
 		bool dup = false;
 
 		while (*s && !word_char((unsigned char)*s))
 			s++;
-		for (; *s && word_char((unsigned char)*s); s++)
+		for (; *s && word_char((unsigned char)*s); s++) {
+			chars += ((unsigned char)*s & 0xC0) != 0x80;
 			if (len < WORD_LEN - 1)
 				w[len++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+		}
 		if (len > 3 && w[len - 1] == 's' && w[len - 2] != 's')
 			len--;
 		w[len] = '\0';
-		if (len < 3 || is_common(w))
+		if (chars < 3 || is_common(w))
 			continue;
 		for (size_t i = 0; i < n && !dup; i++)
 			dup = !strcmp(out[i], w);
