@@ -1,7 +1,9 @@
 /*
  * tests/web/run.js - browser tests of live chat, end to end: the customer
  * widget (web/widget.js) embedded on a fake shop page of ANOTHER origin, and
- * the agent console (web/console/), both against a real `heed serve`.
+ * the agent console (web/console/), both against a real `heed serve`; and
+ * the customer's status page (web/status/) with the console's promises, SLA
+ * clocks, plan, status link and alerts.
  *
  * Run from the repository root (build/heed must exist: `make`):
  *
@@ -27,9 +29,10 @@
  * screenshots of failures); it is always kept when a test failed.
  * Needs: Node 20 (node:test is not used: plain async functions and
  * node:assert), tests/web/node_modules (npm ci), /usr/bin/chromium.
- * One test waits out a real 1-minute hold; the suite takes about 3 minutes.
+ * One test waits out a real 1-minute hold; the suite takes about 3.5 minutes.
  * The server reads its clock offset from <tmp>/clock (HEED_TEST_CLOCK_FILE):
- * only the last test moves it (promise timers), so no other test sees a jump.
+ * only the last two tests move it forward (promise and SLA timers fire), so
+ * no earlier test sees a jump.
  */
 'use strict';
 
@@ -970,10 +973,11 @@ test('origin: a site that does not list the page origin refuses the chat, and sa
 let uniq = 0;
 
 /* newCase - a customer with an email, and a case of theirs, by REST. */
-async function newCase({ name = 'Ada Byron', subject = 'Router keeps dropping', owner = 'sam', queue = 'support' } = {}) {
+async function newCase({ name = 'Ada Byron', subject = 'Router keeps dropping', owner = 'sam', queue = 'support', message } = {}) {
   const email = `status.${process.pid}.${Date.now()}.${++uniq}@example.com`;
   const cust = await apiOk('POST', '/api/v1/customers', { name, identifiers: [{ kind: 'email', value: email }] });
   const body = { customer_id: cust.id, subject, queue };
+  if (message) body.message = message;
   if (owner) body.owner_id = AGENT[EMAIL[owner]].id;
   const kase = await apiOk('POST', '/api/v1/cases', body);
   return { cust, kase, email };
@@ -1041,6 +1045,18 @@ async function openCaseInConsole(page, caseId) {
   await until(`case #${caseId} to be the open conversation`, async () =>
     (await page.locator('#conv-meta').textContent()).includes(`case #${caseId}`));
   await page.getByTestId('case-tools').waitFor();
+}
+
+/* noErrorNotices - the console said nothing went wrong. */
+async function noErrorNotices(page) {
+  const errors = await page.locator('#notices .notice.error').allTextContents();
+  assert.deepEqual(errors, [], 'error notices in the console');
+}
+
+/* slaBadges - the SLA strip as shown: metric -> {state, text, cls}. */
+function slaBadges(page) {
+  return page.getByTestId('sla-badge').evaluateAll((els) => Object.fromEntries(els.map((e) =>
+    [e.dataset.metric, { state: e.dataset.state, text: e.textContent, cls: e.className }])));
 }
 
 function promiseItems(page) {
@@ -1148,6 +1164,7 @@ test('status page: what the customer sees at each stage, never internal notes', 
   assert.deepEqual([v3.followup.state, v3.followup.fixed, v3.followup.ease], ['answered', false, 3]);
   await until('the new standing', async () => (await page.getByTestId('status-standing').textContent()) === v3.standing);
   assert.ok(!(await page.getByTestId('status-followup').isVisible()), 'asked once only');
+  assert.ok(await page.getByTestId('status-send').isEnabled(), 'the customer can still write');
   assert.ok((await page.getByTestId('status-case-ref').textContent()).includes('in progress'));
   assert.ok(!(await pageHas(page, SECRET)), 'still no internal note');
   for (const r of page.statusReplies) assert.ok(r.text === null || !r.text.includes(SECRET), `the internal note in ${r.method} ${r.url}`);
@@ -1155,71 +1172,68 @@ test('status page: what the customer sees at each stage, never internal notes', 
 
 test('status page: a revoked link shows a clear message', async (w) => {
   const subject = 'Invoice shows the wrong address';
-  console.log('T1', Date.now() % 100000);
   const { kase } = await newCase({ subject });
-  console.log('T2', Date.now() % 100000);
   const first = await statusLink(kase.id);
-  console.log('T3', Date.now() % 100000);
   assert.equal((await statusLink(kase.id)).token, first.token, 'asking again gives the same link');
-  console.log('T4', Date.now() % 100000);
   const page = await openStatus(w, first.token, 'open-before');
-  console.log('T5', Date.now() % 100000);
   await until('the case on the page', async () => (await page.getByTestId('status-title').textContent()) === subject);
-  console.log('T6', Date.now() % 100000);
 
   const fresh = await statusLink(kase.id, true);
-  console.log('T8', Date.now() % 100000);
   assert.notEqual(fresh.token, first.token, 'a new link');
-  console.log('T9', Date.now() % 100000);
   const NOT_VALID = 'This link is not valid any more. Ask us for a new one.';
-  console.log('T10', Date.now() % 100000);
   const old = await openStatus(w, first.token, 'old');
-  console.log('T11', Date.now() % 100000);
   await old.getByTestId('status-invalid').waitFor();
-  console.log('T12', Date.now() % 100000);
   assert.equal((await old.getByTestId('status-invalid').innerText()).replace(/\s+/g, ' ').trim(), NOT_VALID);
-  console.log('T13', Date.now() % 100000);
   assert.ok(!(await pageHas(old, subject)), 'nothing of the case');
-  console.log('T14', Date.now() % 100000);
   assert.ok(!(await old.getByTestId('status-standing').isVisible()));
-  console.log('T15', Date.now() % 100000);
   assert.ok(old.statusReplies.length && old.statusReplies.every((r) => r.status === 404), show(old.statusReplies));
-  console.log('T16', Date.now() % 100000);
 
   /* the page left open learns it at its next action, and shows no more of the case */
   await page.getByTestId('status-message-input').fill('Are you still there?');
-  console.log('T19', Date.now() % 100000);
   await page.getByTestId('status-send').click();
-  console.log('T20', Date.now() % 100000);
   await page.getByTestId('status-invalid').waitFor();
-  console.log('T21', Date.now() % 100000);
   assert.ok(!(await page.evaluate(() => document.body.innerText)).includes(subject), 'the open page forgot the case');
-  console.log('T22', Date.now() % 100000);
   assert.ok(!(await caseEvents(kase.id)).some((e) => e.body === 'Are you still there?'), 'nothing stored by the old link');
-  console.log('T23', Date.now() % 100000);
 
   /* the new link works until it is turned off */
   const cur = await openStatus(w, fresh.token, 'new');
-  console.log('T26', Date.now() % 100000);
   await until('the case on the new link', async () => (await cur.getByTestId('status-title').textContent()) === subject);
-  console.log('T27', Date.now() % 100000);
   const del = await api('DELETE', `/api/v1/cases/${kase.id}/status-link`);
-  console.log('T28', Date.now() % 100000);
   assert.equal(del.status, 204, show(del.body));
-  console.log('T29', Date.now() % 100000);
   const off = await openStatus(w, fresh.token, 'off');
-  console.log('T30', Date.now() % 100000);
   await off.getByTestId('status-invalid').waitFor();
-  console.log('T31', Date.now() % 100000);
   assert.ok(!(await pageHas(off, subject)));
-  console.log('T32', Date.now() % 100000);
   /* and with no token at all */
   const none = await openStatus(w, null, 'none');
-  console.log('T34', Date.now() % 100000);
   await none.getByTestId('status-invalid').waitFor();
-  console.log('T35', Date.now() % 100000);
   assert.equal(none.statusReplies.length, 0, 'nothing asked without a token');
-  console.log('T36', Date.now() % 100000);
+});
+
+test('status page: a closed case takes no more messages, and says why', async (w) => {
+  const { kase } = await newCase({ name: 'Cora Closed', subject: 'Cancel my old line' });
+  await apiOk('PATCH', `/api/v1/cases/${kase.id}`, { status: 'resolved' });
+  const link = await statusLink(kase.id);
+  const page = await openStatus(w, link.token);
+  await page.getByTestId('status-followup').waitFor();
+  /* closed while the page is open: the customer's message is refused with the server's words */
+  await apiOk('PATCH', `/api/v1/cases/${kase.id}`, { status: 'closed' });
+  await page.getByTestId('status-message-input').fill('One more thing about the old line.');
+  const [post] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${HEED}/api/v1/status/${link.token}/messages` && r.request().method() === 'POST'),
+    page.getByTestId('status-send').click(),
+  ]);
+  const body = await post.json();
+  assert.equal(post.status(), 409, show(body));
+  assert.equal(body.error.reason, 'case_closed');
+  const err = page.getByTestId('status-error');
+  await err.waitFor();
+  assert.equal(await err.textContent(), body.error.message);
+  /* and the page now says it is closed: no form to write in, no question */
+  await until('the closed standing', async () => (await page.getByTestId('status-standing').textContent()) === (await statusView(link.token)).standing);
+  assert.ok(await page.getByTestId('status-message-input').isDisabled());
+  assert.ok(await page.getByTestId('status-send').isDisabled());
+  assert.ok(!(await page.getByTestId('status-followup').isVisible()));
+  assert.ok(!(await caseEvents(kase.id)).some((e) => e.body === 'One more thing about the old line.'));
 });
 
 test('status page: markup in a message is shown as text', async (w) => {
@@ -1243,11 +1257,12 @@ test('status page: markup in a message is shown as text', async (w) => {
 });
 
 test('console: promise with the proposed time, keep it by logging a call', async (w) => {
-  const { kase } = await newCase({ name: 'Grace Call', subject: 'Please call me about my contract', owner: 'lee' });
+  const { kase } = await newCase({ name: 'Grace Call', subject: 'Please call me about my contract', owner: 'lee',
+    message: 'Please call me after five about moving my contract date.' });
   const lee = await w.agent('lee');
   await openCaseInConsole(lee, kase.id);
-  assert.equal(await lee.locator('#conv-name').textContent(), 'Grace Call');
-  assert.deepEqual(await promiseItems(lee), []);
+  await until('the customer\'s name over the case', async () => (await lee.locator('#conv-name').textContent()) === 'Grace Call');
+  await until('no promises yet', async () => (await lee.getByTestId('promises').textContent()) === 'No promises on this case.');
 
   /* SLA clocks, as badges */
   const sla = (await apiOk('GET', `/api/v1/cases/${kase.id}/sla`)).items;
@@ -1293,6 +1308,45 @@ test('console: promise with the proposed time, keep it by logging a call', async
   assert.ok(call, 'a call event');
   assert.deepEqual([call.body, call.author.kind, call.author.id], [summary, 'agent', AGENT[EMAIL.lee].id]);
   assert.equal(await lee.getByTestId('call-summary').inputValue(), '');
+  await waitTimeline(lee, 'the call on the timeline', (e) => e.type === 'call' && e.text.includes(summary));
+  await noErrorNotices(lee);
+});
+
+test('console: SLA clocks as badges, kept up to date as the case moves', async (w) => {
+  await apiOk('POST', '/api/v1/sla-policies', { queue: 'web-sla', priority: 'any',
+    first_response_minutes: 30, next_response_minutes: 60, resolution_minutes: 600 });
+  const { kase } = await newCase({ name: 'Sue Clock', subject: 'Slow line in the mornings', owner: 'lee', queue: 'web-sla' });
+  const lee = await w.agent('lee');
+  await openCaseInConsole(lee, kase.id);
+  const sla = (await apiOk('GET', `/api/v1/cases/${kase.id}/sla`)).items;
+  assert.ok(sla.length >= 2, show(sla));
+  let b = await until('the SLA badges', async () => { const x = await slaBadges(lee); return Object.keys(x).length === sla.length && x; });
+  assert.deepEqual(Object.keys(b).sort(), sla.map((c) => c.metric).sort());
+  for (const c of sla) assert.equal(b[c.metric].state, c.state);
+  assert.match(b.first_response.text, /^First response: due (\w+ \d+ )?\d\d:\d\d$/);
+  assert.match(b.resolution.text, /^Resolution: due /);
+
+  /* an agent answers: first response met, live */
+  await apiOk('POST', `/api/v1/cases/${kase.id}/events`, { type: 'message', body: 'We are looking at your line now.' });
+  b = await until('first response met', async () => { const x = await slaBadges(lee); return x.first_response.state === 'met' && x; });
+  assert.match(b.first_response.text, /^First response: met \d\d:\d\d$/);
+  assert.match(b.first_response.cls, /sla-met/);
+
+  /* waiting on the customer: the resolution clock is paused (read when the case is opened) */
+  await apiOk('PATCH', `/api/v1/cases/${kase.id}`, { status: 'pending_customer' });
+  await lee.locator('#close-chat').click();
+  await openCaseInConsole(lee, kase.id);
+  b = await until('resolution paused', async () => { const x = await slaBadges(lee); return x.resolution && x.resolution.state === 'paused' && x; });
+  assert.equal(b.resolution.text, 'Resolution: paused');
+
+  /* the customer writes from the status page: open again, clocks running, live */
+  const link = await statusLink(kase.id);
+  const r = await api('POST', `/api/v1/status/${link.token}/messages`, { body: 'Here are the test results you asked for.' }, '');
+  assert.equal(r.status, 201, show(r.body));
+  b = await until('resolution running again', async () => { const x = await slaBadges(lee); return x.resolution.state === 'running' && x; });
+  assert.match(b.resolution.text, /^Resolution: due /);
+  if (b.next_response) assert.equal(b.next_response.state, 'running');
+  await noErrorNotices(lee);
 });
 
 test('console: a shorter promise needs "Promise it anyway"; more time and cancel are told to the customer', async (w) => {
@@ -1407,50 +1461,100 @@ test('console: plan and next action; the status link made, replaced and turned o
 
 /* Last: it moves the server's clock forward (and leaves it there). */
 test('console: alerts list shows an alert and Done acknowledges it', async (w) => {
-  const { kase } = await newCase({ name: 'Mary Alert', subject: 'Call me before noon', owner: 'lee' });
-  const lee = await w.agent('lee');
-  const login = await api('POST', '/api/v1/sessions', { email: EMAIL.lee, password: PASS }, '');
+  /* case A: Sam's, a 5-minute callback - Sam is warned at 75% (3.75 min);
+   * case B: Lee's, a 1-minute first-response target - supervisors are told */
+  const a = (await newCase({ name: 'Mary Alert', subject: 'Call me before noon', owner: 'sam' })).kase;
+  await apiOk('POST', '/api/v1/sla-policies', { queue: 'web-sla-fast', priority: 'any',
+    first_response_minutes: 1, next_response_minutes: 60, resolution_minutes: 600 });
+  const bk = (await newCase({ name: 'Fay Fast', subject: 'Quick question about my bill', owner: 'lee', queue: 'web-sla-fast' })).kase;
+  const sam = await w.agent('sam');
+  const login = await api('POST', '/api/v1/sessions', { email: EMAIL.sam, password: PASS }, '');
   assert.equal(login.status, 201, show(login.body));
-  const leeToken = login.body.token;
+  const samToken = login.body.token;
   const openAlerts = async () => {
-    const r = await api('GET', '/api/v1/alerts?open=true', undefined, leeToken);
+    const r = await api('GET', '/api/v1/alerts?open=true', undefined, samToken);
     assert.equal(r.status, 200, show(r.body));
-    return r.body.items.filter((a) => a.case_id === kase.id);
+    return r.body.items.filter((x) => x.case_id === a.id || x.case_id === bk.id);
   };
   assert.deepEqual(await openAlerts(), []);
-  /* a 4-minute callback: the owner is warned at 75% (3 min) */
-  const p = await apiOk('POST', `/api/v1/cases/${kase.id}/promises`, { kind: 'callback', in_minutes: 4, confirm_short: true });
+  const p = await apiOk('POST', `/api/v1/cases/${a.id}/promises`, { kind: 'callback', in_minutes: 5, confirm_short: true });
+  assert.equal(p.owner_id, AGENT[EMAIL.sam].id);
   const offset = Number(fs.readFileSync(CLOCK, 'utf8')) || 0;
-  fs.writeFileSync(CLOCK, String(offset + 200 * 1000));
-  const [alert] = await until('the owner\'s promise warning', async () => {
-    const a = await openAlerts();
-    return a.length && a;
+  fs.writeFileSync(CLOCK, String(offset + 240 * 1000));   /* 4 of 5 min: warned, not yet at 90% */
+  const got = await until('the promise warning and the SLA breach', async () => {
+    const l = await openAlerts();
+    const warn = l.find((x) => x.case_id === a.id && x.kind === 'promise_warning');
+    const sla = l.find((x) => x.case_id === bk.id && x.kind === 'sla_breached');
+    return warn && sla && { warn, sla };
   });
-  assert.equal(alert.kind, 'promise_warning', show(alert));
-  assert.equal(alert.to, AGENT[EMAIL.lee].id);
+  assert.equal(got.warn.to, AGENT[EMAIL.sam].id, 'the warning goes to the owner');
+  assert.equal(got.sla.to, 'supervisors');
 
-  /* the console lists it; clicking opens the case */
-  await lee.getByTestId('alerts-toggle').click();
-  const row = lee.locator(`[data-testid="alert"][data-alert-id="${alert.id}"]`);
-  await row.waitFor();
-  assert.ok((await row.textContent()).includes(alert.body), 'the alert text');
-  assert.ok(Number(await lee.getByTestId('alerts-count').textContent()) >= 1);
-  await row.getByTestId('alert-open').click();
-  await until(`case #${kase.id} open`, async () => (await lee.locator('#conv-meta').textContent()).includes(`case #${kase.id}`));
-  await until('its promise in the panel', async () => (await promiseItems(lee)).find((x) => x.id === p.id));
-  assert.ok(!(await lee.getByTestId('alerts').isVisible()), 'the list closes');
+  /* the console lists them (it polls; opening the list reads it at once) */
+  await sam.getByTestId('alerts-toggle').click();
+  const row = (x) => sam.locator(`[data-testid="alert"][data-alert-id="${x.id}"]`);
+  await row(got.warn).waitFor();
+  await row(got.sla).waitFor();
+  assert.ok((await row(got.warn).textContent()).includes(got.warn.body), 'the alert text');
+  assert.ok(Number(await sam.getByTestId('alerts-count').textContent()) >= 2);
 
-  /* Done: acknowledged, gone from the list and from the open alerts */
-  const before = Number(await lee.getByTestId('alerts-count').textContent());
-  await lee.getByTestId('alerts-toggle').click();
+  /* clicking one opens its case: the breached clock is red */
+  await row(got.sla).getByTestId('alert-open').click();
+  await until(`case #${bk.id} open`, async () => (await sam.locator('#conv-meta').textContent()).includes(`case #${bk.id}`));
+  assert.ok(!(await sam.getByTestId('alerts').isVisible()), 'the list closes');
+  const b = await until('the breached badge', async () => { const x = await slaBadges(sam); return x.first_response && x; });
+  assert.equal(b.first_response.state, 'breached');
+  assert.match(b.first_response.text, /^First response: breached \d\d:\d\d$/);
+  assert.match(b.first_response.cls, /sla-breached/);
+  assert.equal(await sam.locator('[data-testid="sla-badge"][data-metric="first_response"]').evaluate((el) => getComputedStyle(el).color),
+    'rgb(180, 35, 24)', 'red');
+
+  /* the other one: its case with the promise; Done acknowledges it */
+  await sam.getByTestId('alerts-toggle').click();
+  await row(got.warn).getByTestId('alert-open').click();
+  await until('its promise in the panel', async () => (await promiseItems(sam)).find((x) => x.id === p.id && x.state === 'pending'));
+  const before = Number(await sam.getByTestId('alerts-count').textContent());
+  await sam.getByTestId('alerts-toggle').click();
   const [ack] = await Promise.all([
-    lee.waitForResponse((r) => r.url() === `${HEED}/api/v1/alerts/${alert.id}/ack` && r.request().method() === 'POST'),
-    row.getByTestId('alert-ack').click(),
+    sam.waitForResponse((r) => r.url() === `${HEED}/api/v1/alerts/${got.warn.id}/ack` && r.request().method() === 'POST'),
+    row(got.warn).getByTestId('alert-ack').click(),
   ]);
   assert.ok(ack.status() >= 200 && ack.status() < 300, await ack.text());
-  await row.waitFor({ state: 'detached' });
-  assert.deepEqual((await openAlerts()).filter((a) => a.id === alert.id), []);
-  await until('the count to drop', async () => Number(await lee.getByTestId('alerts-count').textContent()) < before);
+  await row(got.warn).waitFor({ state: 'detached' });
+  assert.ok(await row(got.sla).isVisible(), 'only that one');
+  const left = await openAlerts();
+  assert.ok(!left.some((x) => x.id === got.warn.id), 'acknowledged: ' + show(left));
+  assert.ok(left.some((x) => x.id === got.sla.id));
+  assert.equal(Number(await sam.getByTestId('alerts-count').textContent()), before - 1);
+  await noErrorNotices(sam);
+});
+
+/* After the alerts test, it moves the clock forward again. */
+test('status page: a promise at risk shows the honest new time', async (w) => {
+  const { kase } = await newCase({ name: 'Rita Risk', subject: 'Phone line dead since Sunday', owner: 'sam' });
+  const p = await apiOk('POST', `/api/v1/cases/${kase.id}/promises`, { kind: 'callback', in_minutes: 10, confirm_short: true });
+  const link = await statusLink(kase.id);
+  const page = await openStatus(w, link.token);
+  await until('the promised time', async () =>
+    (await page.getByTestId('status-next').locator('time').getAttribute('datetime').catch(() => null)) === p.due_at);
+  /* 90% of the time gone (9 of 10 min), not yet due: the customer is told */
+  const offset = Number(fs.readFileSync(CLOCK, 'utf8')) || 0;
+  fs.writeFileSync(CLOCK, String(offset + 560 * 1000));
+  const v = await until('the promise at risk', async () => {
+    const x = await statusView(link.token);
+    return x.promises.length && x.promises[0].revised_due_at && x;
+  });
+  assert.equal(v.promises[0].id, p.id);
+  await page.reload();
+  const next = page.getByTestId('status-next');
+  await until('the new time', async () => (await next.textContent()).includes('New time: '));
+  assert.equal(await next.locator('time').getAttribute('datetime'), v.promises[0].revised_due_at);
+  const item = page.getByTestId('status-promise');
+  assert.equal(await item.locator('time').first().getAttribute('datetime'), v.promises[0].revised_due_at);
+  assert.ok((await item.textContent()).includes('We first said'), 'the first time is not hidden');
+  const risk = v.timeline.find((e) => e.type === 'promise_at_risk');
+  assert.ok(risk && risk.body, show(v.timeline.map((e) => e.type)));
+  await until('the warning on the timeline', async () => (await statusTimeline(page)).find((e) => e.type === 'promise_at_risk' && e.text.includes(risk.body)));
 });
 
 /* ---------- main ---------- */

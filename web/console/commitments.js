@@ -502,6 +502,7 @@ function renderAlerts() {
     h('div', { class: 'row' },
       h('strong', {}, ALERT_WORDS[a.kind] || String(a.kind).replace(/_/g, ' ')),
       a.to === 'supervisors' ? h('span', { class: 'badge' }, 'supervisors') : null,
+      C.me() && a.to === C.me().id ? h('span', { class: 'badge' }, 'to you') : null,
       h('span', { class: 'spacer' }),
       h('time', { class: 'small muted', datetime: a.created_at }, clock(a.created_at))),
     a.body ? h('div', { class: 'small' }, a.body) : null,

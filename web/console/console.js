@@ -652,13 +652,15 @@ function sendReceipts(v) {
   if (!v || v.replaying) return;
   const upto = v.lastCustomerEventId;
   if (!upto) return;
+  /* receipts belong to a chat: a case opened by its number may have none */
+  const chat = !!contactOfCase(v.id);
   if (v.id === S.selected && pageSeen()) {
     v.unread = 0;
-    if (upto > v.readSent && send({ type: 'read', case_id: v.id, event_id: upto })) {
+    if (chat && upto > v.readSent && send({ type: 'read', case_id: v.id, event_id: upto })) {
       v.readSent = v.deliveredSent = upto;
     }
     renderMine();
-  } else if (upto > v.deliveredSent && send({ type: 'read', case_id: v.id, event_id: upto, delivered: true })) {
+  } else if (chat && upto > v.deliveredSent && send({ type: 'read', case_id: v.id, event_id: upto, delivered: true })) {
     v.deliveredSent = upto;
   }
 }
@@ -1101,6 +1103,7 @@ function systemText(ev) {
   const d = ev.data || {};
   switch (ev.type) {
     case 'fact': return 'Learnt: ' + factLabel(d.key || '') + ' = ' + factValue(d.value) + (d.source ? ' (from ' + d.source + ')' : '');
+    case 'plan': return ev.body ? 'Plan: ' + ev.body : 'Plan removed';
     case 'call': return 'Call logged by ' + authorName(ev.author) + (ev.body ? ': ' + ev.body : '');
     case 'handoff': return 'Handoff note from ' + authorName(ev.author) + ' (to ' + (d.to_queue ? 'the ' + d.to_queue + ' queue' : agentName(d.to_agent_id)) + '): ' + (d.note || ev.body || '');
     default: if (ev.body) return ev.body;

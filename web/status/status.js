@@ -27,7 +27,8 @@ const S = {
   timer: 0,
   fixed: null,         // the Yes / No chosen in the follow-up form
   fuShown: false,      // the follow-up form is on screen (keep its inputs)
-  sending: false,
+  sending: false,       // a message is on its way
+  answering: false,     // the follow-up answer is on its way
 };
 
 const $ = (id) => document.getElementById(id);
@@ -86,8 +87,10 @@ const STATUS_WORDS = {
 };
 
 const KIND_WORDS = {
-  callback: 'We call you back', reply: 'We reply to you', fix: 'We fix it', update: 'We send you an update',
+  callback: 'A call from us', reply: 'A reply from us', fix: 'The fix', update: 'An update from us',
 };
+
+const CHANNEL_WORDS = { phone: 'by phone', email: 'by email', chat: 'in the chat', status_page: 'on this page' };
 
 const TYPE_WORDS = {
   created: 'We received your request',
@@ -124,6 +127,7 @@ function factText(d) {
 /* eventText - a timeline line that is not a message, in plain words. */
 function eventText(ev) {
   const d = ev.data && typeof ev.data === 'object' ? ev.data : {};
+  if (ev.type === 'plan') return ev.body ? 'The plan: ' + ev.body : 'The plan was withdrawn.';
   if (ev.body) return ev.body;
   if (ev.type === 'status_change' && d.to) return 'Status: ' + (STATUS_WORDS[d.to] || String(d.to).replace(/_/g, ' ')) + '.';
   if (ev.type === 'fact') return factText(d);
@@ -275,8 +279,8 @@ function renderPromises(list) {
     const li = h('li', { class: 'promise' + (p.revised_due_at ? ' revised' : ''), testid: 'status-promise',
       'data-promise-id': p.id, 'data-kind': p.kind },
       h('strong', {}, what), ' by ', timeEl(due));
-    if (p.revised_due_at) li.append(' ', h('span', { class: 'muted small' }, '(first said ', timeEl(p.due_at), ')'));
-    if (p.channel) li.append(' ', h('span', { class: 'muted small' }, 'by ' + p.channel));
+    if (p.channel) li.append(h('span', { class: 'muted small' }, ' · ' + (CHANNEL_WORDS[p.channel] || String(p.channel).replace(/_/g, ' '))));
+    if (p.revised_due_at) li.append(h('span', { class: 'muted small block' }, 'We first said ', timeEl(p.due_at), '.'));
     return li;
   }));
   ul.hidden = !list.length;
@@ -394,14 +398,14 @@ function choose(fixed) {
 
 function updateFollowupSend() {
   const hint = $('fu-hint');
-  $('fu-send').disabled = S.fixed === null || S.sending;
+  $('fu-send').disabled = S.fixed === null || S.answering;
   hint.textContent = S.fixed === null ? 'Choose Yes or No first.'
     : S.fixed ? 'Glad to hear it.' : 'Tell us what is still wrong, if you like: the same person will pick it up again.';
 }
 
 async function sendAnswer(e) {
   e.preventDefault();
-  if (S.fixed === null || S.sending) return;
+  if (S.fixed === null || S.answering) return;
   const body = { fixed: S.fixed };
   const ease = document.querySelector('input[name="ease"]:checked');
   if (ease) body.ease = Number(ease.value);
@@ -409,7 +413,7 @@ async function sendAnswer(e) {
   if (comment) body.comment = comment;
   const err = $('fu-error');
   err.hidden = true;
-  S.sending = true;
+  S.answering = true;
   updateFollowupSend();
   try {
     const r = await call('POST', '/followup', body);
@@ -428,7 +432,7 @@ async function sendAnswer(e) {
     err.textContent = 'Your answer could not be sent: we cannot reach our server. Please try again.';
     err.hidden = false;
   } finally {
-    S.sending = false;
+    S.answering = false;
     updateFollowupSend();
   }
 }
