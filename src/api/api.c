@@ -211,10 +211,31 @@ void *api_alloc(struct http_req *r, size_t n)
 
 /* ---- writes ------------------------------------------------------------ */
 
+/* job_run - the handler's work, noting what it wrote for job_done. */
+static enum err job_run(struct store *st, struct txq_job *j)
+{
+	struct api_job *aj = (struct api_job *)j;
+	enum err e;
+
+	if ((e = store_event_last_id(st, 0, &aj->ev_floor)) != E_OK)
+		return e;
+	e = aj->inner(st, j);
+	if (e == E_OK && aj->tell_case &&
+	    store_event_list(st, &aj->r->arena, aj->tell_case, aj->ev_floor, 64,
+			     &aj->told) != E_OK)
+		aj->told.n = 0; /* the write stands; only the live news is lost */
+	return e;
+}
+
+/* job_done - after the commit: the news to the live followers (the hub is
+ * thread-safe), then the request's loop. */
 static void job_done(struct txq_job *j)
 {
 	struct api_job *aj = (struct api_job *)j;
 
+	if (j->result == E_OK)
+		for (size_t i = 0; i < aj->told.n; i++)
+			hub_publish_event(api_req(aj->r)->w->api->hub, &aj->told.items[i]);
 	http_req_wake(aj->r);
 }
 
@@ -224,7 +245,8 @@ void api_write(struct http_req *r, struct api_job *job, txq_run_fn run,
 	struct api_req *q = api_req(r);
 
 	job->r = r;
-	job->job.run = run;
+	job->inner = run;
+	job->job.run = job_run;
 	job->job.done = job_done;
 	memset(&job->fail, 0, sizeof(job->fail));
 	q->job = job;

@@ -169,6 +169,7 @@ static enum err run_patch(struct store *st, struct txq_job *tj)
 {
 	struct case_job *cj = (struct case_job *)tj;
 
+	cj->j.tell_case = cj->id;
 	return cases_update(st, &cj->j.r->arena, cj->id, &cj->patch, &cj->by,
 			    &cj->out, &cj->j.fail);
 }

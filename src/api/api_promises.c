@@ -88,6 +88,7 @@ static enum err run_make(struct store *st, struct txq_job *tj)
 {
 	struct promise_job *pj = (struct promise_job *)tj;
 
+	pj->j.tell_case = pj->id;
 	return promises_make(st, &pj->j.r->arena, pj->id, &pj->in, &pj->by, &pj->out,
 			     &pj->j.fail);
 }
@@ -149,9 +150,11 @@ void api_h_promise_proposal(struct http_req *r)
 static enum err run_cancel(struct store *st, struct txq_job *tj)
 {
 	struct promise_job *pj = (struct promise_job *)tj;
+	enum err e = promises_cancel(st, &pj->j.r->arena, pj->id, pj->reason, &pj->by,
+				     &pj->out, &pj->j.fail);
 
-	return promises_cancel(st, &pj->j.r->arena, pj->id, pj->reason, &pj->by, &pj->out,
-			       &pj->j.fail);
+	pj->j.tell_case = pj->out.case_id;
+	return e;
 }
 
 void api_h_promise_cancel(struct http_req *r)
@@ -169,9 +172,11 @@ void api_h_promise_cancel(struct http_req *r)
 static enum err run_revise(struct store *st, struct txq_job *tj)
 {
 	struct promise_job *pj = (struct promise_job *)tj;
+	enum err e = promises_revise(st, &pj->j.r->arena, pj->id, pj->due_at, pj->reason,
+				     &pj->by, &pj->out, &pj->j.fail);
 
-	return promises_revise(st, &pj->j.r->arena, pj->id, pj->due_at, pj->reason, &pj->by,
-			       &pj->out, &pj->j.fail);
+	pj->j.tell_case = pj->out.case_id;
+	return e;
 }
 
 static void resume_revise(struct http_req *r)

@@ -198,6 +198,7 @@ static enum err run_message(struct store *st, struct txq_job *tj)
 {
 	struct status_job *sj = (struct status_job *)tj;
 
+	sj->j.tell_case = sj->c.id;
 	return status_message(st, &sj->j.r->arena, &sj->c, sj->body, &sj->ev, &sj->j.fail);
 }
 
@@ -209,7 +210,6 @@ static void resume_message(struct http_req *r)
 		api_fail(r, sj->j.job.result, &sj->j.fail);
 		return;
 	}
-	hub_publish_event(api_req(r)->w->api->hub, &sj->ev);
 	api_json(r, 201, api_event_json(&sj->ev));
 }
 
@@ -228,6 +228,7 @@ static enum err run_answer(struct store *st, struct txq_job *tj)
 	struct status_job *sj = (struct status_job *)tj;
 	enum err e;
 
+	sj->j.tell_case = sj->c.id;
 	e = status_answer(st, &sj->j.r->arena, &sj->c, sj->fixed, (int)sj->ease, sj->comment,
 			  &sj->j.fail);
 	if (e == E_OK)

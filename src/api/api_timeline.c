@@ -50,6 +50,7 @@ static enum err run_event(struct store *st, struct txq_job *tj)
 {
 	struct timeline_job *tl = (struct timeline_job *)tj;
 
+	tl->j.tell_case = tl->case_id; /* with what it kept or met */
 	return cases_add_event(st, &tl->j.r->arena, tl->case_id, tl->type, tl->body,
 			       tl->visibility, &tl->by, &tl->event, &tl->j.fail);
 }
@@ -62,7 +63,6 @@ static void resume_event(struct http_req *r)
 		api_fail(r, tl->j.job.result, &tl->j.fail);
 		return;
 	}
-	hub_publish_event(api_req(r)->w->api->hub, &tl->event); /* live followers */
 	api_json(r, 201, api_event_json(&tl->event));
 }
 
@@ -116,6 +116,7 @@ static enum err run_fact(struct store *st, struct txq_job *tj)
 {
 	struct timeline_job *tl = (struct timeline_job *)tj;
 
+	tl->j.tell_case = tl->case_id;
 	return cases_put_fact(st, &tl->j.r->arena, tl->case_id, tl->key,
 			      tl->value_json, tl->source, &tl->by, &tl->fact,
 			      &tl->j.fail);

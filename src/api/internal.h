@@ -93,10 +93,17 @@ struct api_job {
 	struct txq_job job;
 	struct http_req *r;
 	struct fail fail;
+	txq_run_fn inner;      /* the handler's work */
+	int64_t tell_case;     /* set by the work: tell this case's live
+				* followers about the events it wrote */
+	int64_t ev_floor;      /* the newest event id before the work */
+	struct event_list told;
 };
 /* api_write - run `run` on the writer thread inside the group commit, then
  * resume(r) on the loop thread; api_job_of(r) gives the job back.  The job
- * is allocated in r->arena (it embeds struct api_job first). */
+ * is allocated in r->arena (it embeds struct api_job first).  When the work
+ * sets job->tell_case, every event it wrote on that case goes to the
+ * case's live followers (chat sockets, consoles) after the commit. */
 void api_write(struct http_req *r, struct api_job *job, txq_run_fn run,
 	       http_handler resume);
 /* api_job_of - the job a resumed request was waiting for. */

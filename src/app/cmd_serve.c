@@ -126,6 +126,13 @@ int cmd_serve(struct app_opts *o)
 		return 1;
 	}
 	colon = strrchr(o->cfg.listen, ':');
+	if (!o->cfg.public_url[0]) { /* links in email: the port really bound */
+		char url[600];
+
+		snprintf(url, sizeof(url), "http://%.*s:%d", (int)(colon - o->cfg.listen),
+			 o->cfg.listen, port);
+		watch_set_public_url(url);
+	}
 	printf("heed: listening on http://%.*s:%d\n",
 	       (int)(colon - o->cfg.listen), o->cfg.listen, port);
 	fflush(stdout);

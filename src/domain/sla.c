@@ -234,16 +234,17 @@ static enum err policy_read(struct arena *ar, json_t *j, struct sla_policy *p,
 
 static char *policy_doc(struct arena *ar, const struct sla_policy *p)
 {
+	/* no target is null (0 would not read back: targets are 1 or more) */
 	return arena_printf(ar,
 			    "{\"queue\":\"%s\",\"priority\":\"%s\",\"calendar\":%s,"
-			    "\"first_response_minutes\":%lld,\"next_response_minutes\":%lld,"
-			    "\"resolution_minutes\":%lld,\"escalation\":{\"raise_priority\":%s,"
+			    "\"first_response_minutes\":%s,\"next_response_minutes\":%s,"
+			    "\"resolution_minutes\":%s,\"escalation\":{\"raise_priority\":%s,"
 			    "\"reassign_to\":%s}}",
 			    p->queue, p->priority ? case_priority_name(p->priority) : "any",
 			    domain__json_str(ar, p->calendar),
-			    (long long)(p->first_response_ms / 60000),
-			    (long long)(p->next_response_ms / 60000),
-			    (long long)(p->resolution_ms / 60000),
+			    domain__json_id(ar, p->first_response_ms / 60000),
+			    domain__json_id(ar, p->next_response_ms / 60000),
+			    domain__json_id(ar, p->resolution_ms / 60000),
 			    p->raise_priority ? "true" : "false",
 			    domain__json_id(ar, p->reassign_to));
 }
@@ -608,7 +609,8 @@ enum err sla__fire(struct store *st, struct arena *ar, const struct timer *t,
 		return domain__nomem(f);
 	if ((e = domain__event_add(st, c.id, c.customer_id, "sla_breached", ACTOR_SYSTEM,
 				   VIS_INTERNAL, body, data, now, NULL)) != E_OK ||
-	    (e = notify__alert(st, ar, &c, "sla_breached", 0, body)) != E_OK)
+	    (e = notify__alert(st, ar, &c, "sla_breached", 0, body)) != E_OK ||
+	    (c.owner_id && (e = notify__alert(st, ar, &c, "sla_breached", c.owner_id, body)) != E_OK))
 		return domain__io(f, e);
 	e = policy_load(st, ar, k.policy, &p);
 	if (e == E_NOTFOUND)

@@ -34,7 +34,7 @@ enum err status__ensure_link(struct store *st, struct arena *ar, struct case_ *c
 
 char *status__url(struct arena *ar, const struct case_ *c)
 {
-	return arena_printf(ar, "%s/status/#%s", watch_config()->public_url,
+	return arena_printf(ar, "%s/status/#%s", watch_public_url(),
 			    c->status_token ? c->status_token : "");
 }
 

@@ -4,32 +4,46 @@
  */
 #include "domain/watch.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "domain/internal.h"
 
-static char public_url[512] = "http://127.0.0.1:8080";
+/* Two buffers: a change fills the one not in use, then flips `in_use`, so
+ * a reader never sees a half-written address. */
+static char urls[2][512] = {"http://127.0.0.1:8080", ""};
+static _Atomic int in_use;
 static struct watch_config cfg = {
-	.public_url = public_url,
 	.stale_business_days = 2,
 	.followup_delay_hours = 24,
 	.followup_cooldown_days = 30,
 };
 
+void watch_set_public_url(const char *url)
+{
+	int next = !atomic_load(&in_use);
+	size_t n = strlen(url);
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	if (n >= sizeof(urls[next]))
+		n = sizeof(urls[next]) - 1;
+	memcpy(urls[next], url, n);
+	urls[next][n] = '\0';
+	atomic_store(&in_use, next);
+}
+
+const char *watch_public_url(void)
+{
+	return urls[atomic_load(&in_use)];
+}
+
 void watch_configure(const struct watch_config *c)
 {
-	if (c->public_url && *c->public_url) {
-		size_t n = strlen(c->public_url);
-
-		while (n > 0 && c->public_url[n - 1] == '/')
-			n--;
-		if (n >= sizeof(public_url))
-			n = sizeof(public_url) - 1;
-		memcpy(public_url, c->public_url, n);
-		public_url[n] = '\0';
-	}
+	if (c->public_url && *c->public_url)
+		watch_set_public_url(c->public_url);
 	if (c->stale_business_days > 0)
 		cfg.stale_business_days = c->stale_business_days;
 	if (c->followup_delay_hours > 0)

@@ -35,8 +35,14 @@ struct watch_config {
 /* watch_configure - set once at start, before any thread runs; copies the
  * strings.  Unset fields keep their defaults. */
 void watch_configure(const struct watch_config *c);
-/* watch_config - the settings in force. */
+/* watch_config - the settings in force (public_url: use watch_public_url). */
 const struct watch_config *watch_config(void);
+/* watch_public_url - the base of links sent to customers. */
+const char *watch_public_url(void);
+/* watch_set_public_url - change it while threads run (once the real port
+ * of "--listen HOST:0" is known).  Thread-safe against readers; call it
+ * from one thread. */
+void watch_set_public_url(const char *url);
 
 /* watch_fire - act on a timer that fell due: mark it fired and do what its
  * kind says.  E_CONFLICT when it had already fired (nothing done).  *mailed

@@ -141,7 +141,8 @@ struct store_ops {
 	enum err (*event_list)(struct store *st, struct arena *ar, int64_t case_id,
 			       int64_t after_id, size_t limit,
 			       struct event_list *out);
-	/* event_last_id - the newest event id of a case (0: none). */
+	/* event_last_id - the newest event id of a case, or of all cases
+	 * when case_id is 0 (0: none). */
 	enum err (*event_last_id)(struct store *st, int64_t case_id, int64_t *id);
 
 	enum err (*fact_insert)(struct store *st, struct fact *f);

@@ -121,11 +121,15 @@ enum err sq__event_last_id(struct store *base, int64_t case_id, int64_t *id)
 	enum err e;
 
 	*id = 0;
-	e = sq__stmt(st, SQ_EVENT_LAST_ID,
-		     "SELECT coalesce(max(id), 0) FROM events WHERE case_id = ?1", &s);
+	if (case_id)
+		e = sq__stmt(st, SQ_EVENT_LAST_ID,
+			     "SELECT coalesce(max(id), 0) FROM events WHERE case_id = ?1", &s);
+	else
+		e = sq__stmt(st, SQ_EVENT_MAX_ID, "SELECT coalesce(max(id), 0) FROM events", &s);
 	if (e != E_OK)
 		goto out;
-	sq__bind_i64(s, 1, case_id, &rc);
+	if (case_id)
+		sq__bind_i64(s, 1, case_id, &rc);
 	e = sq__row(st, s, rc, "event_last_id");
 	if (e == E_OK)
 		*id = sqlite3_column_int64(s, 0);

@@ -426,6 +426,17 @@ class Sla(ClockTest):
         ])
         self.assertEqual([p["queue"] for p in self.agent.get("/api/v1/sla-policies").json["items"]],
                          ["billing"])
+        # a policy with one target only: the others are none (not 0)
+        r = self.admin.post("/api/v1/sla-policies", {"queue": "onlyfirst", "priority": "urgent",
+                                                    "first_response_minutes": 15})
+        self.assertStatus(r, 200)
+        self.assertEqual((r.json["next_response_minutes"], r.json["resolution_minutes"]),
+                         (None, None))
+        c, _ = self.customer_case("One target", queue="onlyfirst", priority="urgent")
+        self.assertEqual(set(self.clocks(c["id"])), {"first_response"})
+        self.assertStatus(self.admin.delete("/api/v1/sla-policies/onlyfirst/urgent"), 204)
+        self.assertError(self.admin.delete("/api/v1/sla-policies/onlyfirst/urgent"), 404,
+                         "not_found")
 
     def test_b_first_response_across_weekend_holiday_and_dst_then_escalation(self):
         self.set_now("2026-03-27T15:30:00Z")
@@ -452,9 +463,12 @@ class Sla(ClockTest):
         self.assertEqual(self.clocks(cid)["first_response"]["state"], "breached")
         seq = [t for t in self.types(cid)
                if t in ("sla_breached", "alert:sla_breached", "priority_change", "assignment")]
-        # breach, alert, then the escalation (cases_update's order: owner, priority)
-        self.assertEqual(seq[-4:], ["sla_breached", "alert:sla_breached", "assignment",
-                                    "priority_change"])
+        # breach, alerts (supervisors, owner), then the escalation (cases_update's
+        # order: owner, priority)
+        self.assertEqual(seq[-5:], ["sla_breached", "alert:sla_breached", "alert:sla_breached",
+                                    "assignment", "priority_change"])
+        self.assertEqual([a["kind"] for a in self.alerts(self.agent, cid)], ["sla_breached"],
+                         "the owner is told too")
         al = [a for a in self.alerts(self.supervisor, cid) if a["kind"] == "sla_breached"]
         self.assertEqual(len(al), 1)
         # the late answer is recorded; the breach stays
