@@ -210,7 +210,11 @@ static void resume_message(struct http_req *r)
 		api_fail(r, sj->j.job.result, &sj->j.fail);
 		return;
 	}
-	api_json(r, 201, api_event_json(&sj->ev));
+	/* what the page needs of its own message; no ids but the event's */
+	api_json(r, 201, json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)sj->ev.id,
+				   "type", sj->ev.type, "author", "customer", "body",
+				   sj->ev.body ? sj->ev.body : "", "created_at",
+				   api_time_json(sj->ev.created_at)));
 }
 
 void api_h_status_message(struct http_req *r)

@@ -195,6 +195,10 @@ typedef void (*sq_bind_fn)(sqlite3_stmt *s, const void *item, int *rc);
  * new rowid. */
 enum err sq__insert(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
 		    sq_bind_fn bind, const void *item, const char *what, int64_t *new_id);
+/* sq__upsert - the same for an INSERT ... ON CONFLICT DO UPDATE ...
+ * RETURNING id: *id is the row's id, new or kept. */
+enum err sq__upsert(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+		    sq_bind_fn bind, const void *item, const char *what, int64_t *id);
 /* sq__update - the same, with the row's id bound to parameter id_param;
  * E_NOTFOUND when no row has that id. */
 enum err sq__update(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,

@@ -195,6 +195,27 @@ out:
 	return e;
 }
 
+enum err sq__upsert(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+		    sq_bind_fn bind, const void *item, const char *what, int64_t *id)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
+	enum err e;
+
+	e = sq__stmt(st, id_stmt, sql, &s);
+	if (e != E_OK)
+		goto out;
+	bind(s, item, &rc);
+	e = sq__row(st, s, rc, what);
+	if (e == E_OK)
+		*id = sqlite3_column_int64(s, 0);
+	if (e == E_OK && (rc = sqlite3_step(s)) != SQLITE_DONE)
+		e = sq__fail(st, rc, what);
+out:
+	sq__done(s);
+	return e;
+}
+
 enum err sq__update(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
 		    sq_bind_fn bind, const void *item, int id_param, int64_t id,
 		    const char *what)

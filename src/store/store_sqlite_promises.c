@@ -320,30 +320,14 @@ static void bind_clock(sqlite3_stmt *s, const void *item, int *rc)
 
 enum err sq__sla_clock_put(struct store *base, struct sla_clock *c)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_SLA_CLOCK_PUT,
-		     "INSERT INTO sla_clocks (case_id, metric, policy, target_ms, used_ms,"
-		     " running_since, due_at, state, met_at, breached_at)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-		     " ON CONFLICT (case_id, metric) DO UPDATE SET policy = ?3,"
-		     " target_ms = ?4, used_ms = ?5, running_since = ?6, due_at = ?7,"
-		     " state = ?8, met_at = ?9, breached_at = ?10 RETURNING id",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	bind_clock(s, c, &rc);
-	e = sq__row(st, s, rc, "sla_clock_put");
-	if (e == E_OK)
-		c->id = sqlite3_column_int64(s, 0);
-	if (e == E_OK && sqlite3_step(s) != SQLITE_DONE)
-		e = sq__fail(st, sqlite3_errcode(st->db), "sla_clock_put");
-out:
-	sq__done(s);
-	return e;
+	return sq__upsert(sq__from(base), SQ_SLA_CLOCK_PUT,
+			  "INSERT INTO sla_clocks (case_id, metric, policy, target_ms, used_ms,"
+			  " running_since, due_at, state, met_at, breached_at)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+			  " ON CONFLICT (case_id, metric) DO UPDATE SET policy = ?3,"
+			  " target_ms = ?4, used_ms = ?5, running_since = ?6, due_at = ?7,"
+			  " state = ?8, met_at = ?9, breached_at = ?10 RETURNING id",
+			  bind_clock, c, "sla_clock_put", &c->id);
 }
 
 enum err sq__sla_clock_get(struct store *base, struct arena *ar, int64_t id,
@@ -610,40 +594,31 @@ enum err sq__followup_get(struct store *base, struct arena *ar, int64_t case_id,
 			     case_id, ar, sizeof(*out), read_followup, "followup_get", out);
 }
 
+static void bind_followup(sqlite3_stmt *s, const void *item, int *rc)
+{
+	const struct followup *x = item;
+
+	sq__bind_i64(s, 1, x->case_id, rc);
+	sq__bind_i64(s, 2, x->customer_id, rc);
+	sq__bind_i64(s, 3, x->state, rc);
+	sq__bind_i64(s, 4, x->due_at, rc);
+	sq__bind_i64(s, 5, x->sent_at, rc);
+	sq__bind_i64(s, 6, x->answered_at, rc);
+	sq__bind_i64(s, 7, x->fixed, rc);
+	sq__bind_i64(s, 8, x->ease, rc);
+	sq__bind_text(s, 9, x->comment, rc);
+}
+
 enum err sq__followup_put(struct store *base, struct followup *x)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	e = sq__stmt(st, SQ_FOLLOWUP_PUT,
-		     "INSERT INTO followups (case_id, customer_id, state, due_at, sent_at,"
-		     " answered_at, fixed, ease, comment)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-		     " ON CONFLICT (case_id) DO UPDATE SET customer_id = ?2, state = ?3,"
-		     " due_at = ?4, sent_at = ?5, answered_at = ?6, fixed = ?7, ease = ?8,"
-		     " comment = ?9 RETURNING id",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_i64(s, 1, x->case_id, &rc);
-	sq__bind_i64(s, 2, x->customer_id, &rc);
-	sq__bind_i64(s, 3, x->state, &rc);
-	sq__bind_i64(s, 4, x->due_at, &rc);
-	sq__bind_i64(s, 5, x->sent_at, &rc);
-	sq__bind_i64(s, 6, x->answered_at, &rc);
-	sq__bind_i64(s, 7, x->fixed, &rc);
-	sq__bind_i64(s, 8, x->ease, &rc);
-	sq__bind_text(s, 9, x->comment, &rc);
-	e = sq__row(st, s, rc, "followup_put");
-	if (e == E_OK)
-		x->id = sqlite3_column_int64(s, 0);
-	if (e == E_OK && sqlite3_step(s) != SQLITE_DONE)
-		e = sq__fail(st, sqlite3_errcode(st->db), "followup_put");
-out:
-	sq__done(s);
-	return e;
+	return sq__upsert(sq__from(base), SQ_FOLLOWUP_PUT,
+			  "INSERT INTO followups (case_id, customer_id, state, due_at, sent_at,"
+			  " answered_at, fixed, ease, comment)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+			  " ON CONFLICT (case_id) DO UPDATE SET customer_id = ?2, state = ?3,"
+			  " due_at = ?4, sent_at = ?5, answered_at = ?6, fixed = ?7, ease = ?8,"
+			  " comment = ?9 RETURNING id",
+			  bind_followup, x, "followup_put", &x->id);
 }
 
 enum err sq__followup_last_sent(struct store *base, int64_t customer_id, int64_t *at)

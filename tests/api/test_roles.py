@@ -3,13 +3,27 @@ admin}. Refused callers get 401 (authentication) or 403 (role); allowed
 callers get anything but 401/403 (and the route exists: not 404/405).
 
 The chat visitor's routes take only a visitor token: every staff token is
-401 there (tests/chat covers the visitor's own use)."""
+401 there (tests/chat covers the visitor's own use).
+
+The customer's status-page routes take no login: the token in the path is
+the credential, so any caller with a live token may use them, and a token
+that opens nothing is 404 for every caller, never 401 or 403."""
+
+import datetime
+import time
 
 from harness import PASSWORD, ServerTest, q, unique
-from test_routes_openapi import (ADMIN_ONLY, PUBLIC, SUPERVISOR_UP, VISITOR, load_spec,
-                                 spec_routes)
+from test_routes_openapi import (ADMIN_ONLY, PUBLIC, STATUS_TOKEN, SUPERVISOR_UP, VISITOR,
+                                 load_spec, spec_routes)
 
 ROLES = ("agent", "supervisor", "admin")
+BOGUS_STATUS_TOKENS = ("A" * 32, "x", "bogus-" + "0" * 40, "A" * 65)
+
+
+def iso_in(ms):
+    """RFC 3339 UTC with milliseconds, ms from now."""
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(milliseconds=ms)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
 
 
 def expected(route, who):
@@ -46,6 +60,42 @@ class RoleMatrix(ServerTest):
         r = cls.admin.post("/api/v1/sites", {"key": cls.site, "name": "Matrix", "queue": "matrix",
                                              "origins": "http://127.0.0.1:9"})
         assert r.status == 201, r
+        # the status page of a case of its own (the matrix turns cls.case_id's link off)
+        cls.status_case_id = cls.new_case_for_matrix("status page")
+        cls.status_token = cls.status_link(cls.status_case_id)
+        # an alert to the agent: a promise of theirs due in 2 s warns them at 75%
+        alert_case = cls.new_case_for_matrix("alert")
+        r = cls.admin.post("/api/v1/cases/%d/promises" % alert_case, {
+            "kind": "callback", "due_at": iso_in(2000), "confirm_short": True,
+            "owner_id": cls.ids["agent"]})
+        assert r.status == 201, r
+        cls.alert_id = cls.wait_alert_to(cls.ids["agent"])
+
+    @classmethod
+    def new_case_for_matrix(cls, subject):
+        r = cls.admin.post("/api/v1/cases", {"customer_id": cls.cust_id, "subject": subject,
+                                             "confirm_new": True})
+        assert r.status == 201, r
+        return r.json["id"]
+
+    @classmethod
+    def status_link(cls, case_id):
+        """The token of the case's status link (what follows '#')."""
+        r = cls.admin.post("/api/v1/cases/%d/status-link" % case_id, {})
+        assert r.status == 200, r
+        return r.json["url"].split("#", 1)[1]
+
+    @classmethod
+    def wait_alert_to(cls, agent_id, timeout=20.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            r = cls.agent.get("/api/v1/alerts")
+            assert r.status == 200, r
+            mine = [a for a in r.json["items"] if a["to"] == agent_id]
+            if mine:
+                return mine[0]["id"]
+            assert time.monotonic() < deadline, "no alert to agent %d: %r" % (agent_id, r)
+            time.sleep(0.2)
 
     def requests(self):
         """(METHOD, route) -> function(token) returning a Response."""
@@ -83,6 +133,31 @@ class RoleMatrix(ServerTest):
             ("GET", "/api/v1/cases/{id}/facts"): call("GET", "/api/v1/cases/%d/facts" % c),
             ("PUT", "/api/v1/cases/{id}/facts/{key}"): call("PUT", "/api/v1/cases/%d/facts/matrix.key" % c,
                                                             {"value": 1}),
+            ("GET", "/api/v1/cases/{id}/promises"): call("GET", "/api/v1/cases/%d/promises" % c),
+            ("POST", "/api/v1/cases/{id}/promises"): call("POST", "/api/v1/cases/%d/promises" % c,
+                                                          {"kind": "update", "in_minutes": 2880}),
+            ("GET", "/api/v1/cases/{id}/sla"): call("GET", "/api/v1/cases/%d/sla" % c),
+            ("POST", "/api/v1/cases/{id}/status-link"): call("POST", "/api/v1/cases/%d/status-link" % c,
+                                                             {}),
+            ("DELETE", "/api/v1/cases/{id}/status-link"): call("DELETE",
+                                                               "/api/v1/cases/%d/status-link" % c),
+            ("GET", "/api/v1/promises/proposal"): call("GET", "/api/v1/promises/proposal?case_id=%d&kind=reply" % c),
+            ("POST", "/api/v1/promises/{id}/cancel"): self.cancel_new_promise,
+            ("POST", "/api/v1/promises/{id}/revise"): self.revise_new_promise,
+            ("GET", "/api/v1/alerts"): call("GET", "/api/v1/alerts"),
+            ("POST", "/api/v1/alerts/{id}/ack"): call("POST", "/api/v1/alerts/%d/ack" % self.alert_id, {}),
+            ("GET", "/api/v1/calendars"): call("GET", "/api/v1/calendars"),
+            ("PUT", "/api/v1/calendars/{name}"): call("PUT", "/api/v1/calendars/matrix", {
+                "tz": "UTC", "hours": {"mon": ["09:00-17:00"]}}),
+            ("GET", "/api/v1/sla-policies"): call("GET", "/api/v1/sla-policies"),
+            ("POST", "/api/v1/sla-policies"): call("POST", "/api/v1/sla-policies", {
+                "queue": "matrix", "priority": "urgent", "first_response_minutes": 60,
+                "next_response_minutes": 60, "resolution_minutes": 600}),
+            ("DELETE", "/api/v1/sla-policies/{queue}/{priority}"): self.delete_new_policy,
+            ("GET", "/api/v1/status/{token}"): call("GET", "/api/v1/status/" + self.status_token),
+            ("POST", "/api/v1/status/{token}/messages"): call(
+                "POST", "/api/v1/status/%s/messages" % self.status_token, {"body": "matrix"}),
+            ("POST", "/api/v1/status/{token}/followup"): self.answer_new_followup,
             ("POST", "/api/v1/chat/sessions"): call("POST", "/api/v1/chat/sessions",
                                                     {"site": self.site, "subject": "matrix"}),
             ("OPTIONS", "/api/v1/chat/sessions"): call("OPTIONS", "/api/v1/chat/sessions"),
@@ -106,6 +181,20 @@ class RoleMatrix(ServerTest):
             ("GET", "/console/"): call("GET", "/console/"),
             ("GET", "/console/{file}"): call("GET", "/console/console.js"),
             ("GET", "/demo/"): call("GET", "/demo/"),
+            ("GET", "/status/"): call("GET", "/status/"),
+            ("GET", "/status/{file}"): call("GET", "/status/status.js"),
+        }
+
+    def status_requests(self, token):
+        """The status-page routes with `token` in the path, as in requests()."""
+        a = self.anon
+        return {
+            ("GET", "/api/v1/status/{token}"): lambda tok: a.get("/api/v1/status/" + q(token),
+                                                                 token=tok),
+            ("POST", "/api/v1/status/{token}/messages"): lambda tok: a.post(
+                "/api/v1/status/%s/messages" % q(token), {"body": "matrix"}, token=tok),
+            ("POST", "/api/v1/status/{token}/followup"): lambda tok: a.post(
+                "/api/v1/status/%s/followup" % q(token), {"fixed": True}, token=tok),
         }
 
     def delete_own_reply(self, tok):
@@ -113,6 +202,38 @@ class RoleMatrix(ServerTest):
         r = self.anon.post("/api/v1/saved-replies", {"title": "Bye", "body": "Bye"}, token=tok)
         rid = r.json["id"] if r.status == 201 else 1
         return self.anon.request("DELETE", "/api/v1/saved-replies/%d" % rid, token=tok)
+
+    def new_promise(self):
+        r = self.admin.post("/api/v1/cases/%d/promises" % self.case_id,
+                            {"kind": "reply", "in_minutes": 600})
+        self.assertStatus(r, 201, "making a promise")
+        return r.json["id"]
+
+    def cancel_new_promise(self, tok):
+        """Each caller cancels a pending promise (a second cancel is 409)."""
+        return self.anon.post("/api/v1/promises/%d/cancel" % self.new_promise(),
+                              {"reason": "matrix"}, token=tok)
+
+    def revise_new_promise(self, tok):
+        return self.anon.post("/api/v1/promises/%d/revise" % self.new_promise(),
+                              {"due_at": iso_in(3 * 86400 * 1000), "reason": "matrix"}, token=tok)
+
+    def delete_new_policy(self, tok):
+        """Each caller deletes a policy that exists (none is 404)."""
+        r = self.admin.post("/api/v1/sla-policies", {
+            "queue": "matrix", "priority": "high", "first_response_minutes": 30,
+            "next_response_minutes": 30, "resolution_minutes": 300})
+        self.assertStatus(r, 200, "making a policy")
+        return self.anon.delete("/api/v1/sla-policies/matrix/high", token=tok)
+
+    def answer_new_followup(self, tok):
+        """Each caller answers "Is it fixed?" on a resolved case of its own
+        (once per case; an unresolved case is 409)."""
+        cid = self.new_case_for_matrix("followup")
+        r = self.admin.patch("/api/v1/cases/%d" % cid, {"status": "resolved"})
+        self.assertStatus(r, 200, "resolving")
+        return self.anon.post("/api/v1/status/%s/followup" % self.status_link(cid),
+                              {"fixed": True}, token=tok)
 
     def token_for(self, who, route):
         if who == "none":
@@ -144,6 +265,62 @@ class RoleMatrix(ServerTest):
                     else:
                         self.assertNotIn(r.status, (401, 403, 404, 405), "%s must be allowed: %r" % (who, r))
                         self.assertLess(r.status, 400, "valid request as %s: %r" % (who, r))
+
+    def test_status_token_that_opens_nothing_is_404_for_everyone(self):
+        """Unknown, malformed and revoked tokens: 404 not_found whoever asks
+        (no token, a bogus one, any role), never 401 or 403."""
+        cid = self.new_case_for_matrix("revoked")
+        revoked = self.status_link(cid)
+        self.assertStatus(self.admin.delete("/api/v1/cases/%d/status-link" % cid), 204)
+        self.assertEqual(set(self.status_requests("x")), STATUS_TOKEN)
+        for token in BOGUS_STATUS_TOKENS + (revoked,):
+            reqs = self.status_requests(token)
+            for route in sorted(reqs):
+                for who in ("none", "bogus") + ROLES:
+                    with self.subTest(route="%s %s" % route, token=token[:12], who=who):
+                        self.assertError(reqs[route](self.token_for(who, route)), 404, "not_found")
+
+    def test_rotated_status_token_is_404(self):
+        cid = self.new_case_for_matrix("rotated")
+        old = self.status_link(cid)
+        r = self.agent.post("/api/v1/cases/%d/status-link" % cid, {"rotate": True})
+        self.assertStatus(r, 200)
+        new = r.json["url"].split("#", 1)[1]
+        self.assertNotEqual(new, old)
+        self.assertError(self.anon.get("/api/v1/status/" + old), 404, "not_found")
+        self.assertStatus(self.anon.get("/api/v1/status/" + new), 200)
+
+    def test_forbidden_sla_writes_change_nothing(self):
+        cals = self.admin.get("/api/v1/calendars").json
+        pols = self.admin.get("/api/v1/sla-policies").json
+        for client in (self.agent, self.supervisor):
+            self.assertError(client.put("/api/v1/calendars/sneaky", {
+                "tz": "UTC", "hours": {"mon": ["00:00-24:00"]}}), 403, "forbidden")
+            self.assertError(client.post("/api/v1/sla-policies", {
+                "queue": "sneaky", "first_response_minutes": 1, "next_response_minutes": 1,
+                "resolution_minutes": 1}), 403, "forbidden")
+            for p in pols["items"]:
+                self.assertError(client.delete("/api/v1/sla-policies/%s/%s" % (
+                    p["queue"], p["priority"])), 403, "forbidden")
+        self.assertEqual(self.admin.get("/api/v1/calendars").json, cals)
+        self.assertEqual(self.admin.get("/api/v1/sla-policies").json, pols)
+
+    def test_supervisors_alert_needs_a_supervisor(self):
+        """The one 403 of the alert routes is not the route's role: an agent
+        may not acknowledge an alert to the supervisors."""
+        deadline = time.monotonic() + 20
+        while True:
+            items = self.supervisor.get("/api/v1/alerts?open=true").json["items"]
+            theirs = [a for a in items if a["to"] == "supervisors"]
+            if theirs:
+                break
+            self.assertLess(time.monotonic(), deadline, "no alert to the supervisors")
+            time.sleep(0.2)
+        aid = theirs[0]["id"]
+        self.assertError(self.agent.post("/api/v1/alerts/%d/ack" % aid, {}), 403, "forbidden")
+        r = self.supervisor.post("/api/v1/alerts/%d/ack" % aid, {})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["ack_by"], self.ids["supervisor"])
 
     def test_forbidden_writes_change_nothing(self):
         before = self.admin.get("/api/v1/agents/%d" % self.target_id).json
