@@ -111,11 +111,41 @@ static const char *author_name(struct http_req *r, const struct event *e)
 	return a.name;
 }
 
-static json_t *raw(const char *text)
-{
-	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+/* What of an event's data the customer's page may see, by type; anything
+ * else (agents' and queues' ids, promise ids, chat internals) stays out. */
+static const struct { const char *type; const char *keys[3]; } shown[] = {
+	{"status_change", {"from", "to", NULL}},
+	{"promise_made", {"kind", "due_at", NULL}},
+	{"promise_revised", {"kind", "due_at", NULL}},
+	{"promise_at_risk", {"kind", "revised_due_at", NULL}},
+	{"promise_kept", {"kind", NULL}},
+	{"promise_broken", {"kind", NULL}},
+	{"promise_cancelled", {"kind", NULL}},
+	{"followup_answer", {"fixed", "ease", NULL}},
+	{"fact", {"key", "value", NULL}},
+};
 
-	return v ? v : json_null();
+static json_t *public_data(const struct event *e)
+{
+	json_t *all, *out = NULL;
+
+	if (!e->data)
+		return json_null();
+	for (size_t i = 0; !out && i < sizeof(shown) / sizeof(shown[0]); i++) {
+		if (strcmp(shown[i].type, e->type) != 0)
+			continue;
+		if (!(all = json_loads(e->data, 0, NULL)))
+			return json_null();
+		out = json_object();
+		for (size_t k = 0; out && k < 3 && shown[i].keys[k]; k++) {
+			json_t *v = json_object_get(all, shown[i].keys[k]);
+
+			if (v)
+				json_object_set(out, shown[i].keys[k], v);
+		}
+		json_decref(all);
+	}
+	return out ? out : json_null();
 }
 
 static json_t *timeline(struct http_req *r, const struct status_view *v)
@@ -130,7 +160,7 @@ static json_t *timeline(struct http_req *r, const struct status_view *v)
 						   (json_int_t)e->id, "type", e->type, "author",
 						   author_kind_name(e->author_kind), "author_name",
 						   name ? json_string(name) : json_null(), "body",
-						   e->body ? e->body : "", "data", raw(e->data),
+						   e->body ? e->body : "", "data", public_data(e),
 						   "created_at", api_time_json(e->created_at)));
 	}
 	return a;
@@ -194,10 +224,26 @@ void api_h_status_get(struct http_req *r)
 	api_json(r, 200, view_json(r, &v));
 }
 
+/* refind - the token again, inside the write: a link turned off or
+ * replaced since the request was read opens nothing, and the case is
+ * judged as it is now. */
+static enum err refind(struct store *st, struct status_job *sj)
+{
+	enum err e = status_find(st, &sj->j.r->arena, sj->token, &sj->c);
+
+	if (e == E_NOTFOUND)
+		return fail_set(&sj->j.fail, E_NOTFOUND, NULL, NULL,
+				"this link is not valid (any more)");
+	return e;
+}
+
 static enum err run_message(struct store *st, struct txq_job *tj)
 {
 	struct status_job *sj = (struct status_job *)tj;
+	enum err e = refind(st, sj);
 
+	if (e != E_OK)
+		return e;
 	sj->j.tell_case = sj->c.id;
 	return status_message(st, &sj->j.r->arena, &sj->c, sj->body, &sj->ev, &sj->j.fail);
 }
@@ -224,6 +270,7 @@ void api_h_status_message(struct http_req *r)
 	if (!sj || !find(r, &sj->c) ||
 	    !api_get_str(r, api_req(r)->body, "body", "body", true, &sj->body))
 		return;
+	sj->token = r->params[0];
 	api_write(r, &sj->j, run_message, resume_message);
 }
 
@@ -232,6 +279,8 @@ static enum err run_answer(struct store *st, struct txq_job *tj)
 	struct status_job *sj = (struct status_job *)tj;
 	enum err e;
 
+	if ((e = refind(st, sj)) != E_OK)
+		return e;
 	sj->j.tell_case = sj->c.id;
 	e = status_answer(st, &sj->j.r->arena, &sj->c, sj->fixed, (int)sj->ease, sj->comment,
 			  &sj->j.fail);
@@ -261,6 +310,7 @@ void api_h_status_followup(struct http_req *r)
 
 	if (!sj || !find(r, &sj->c))
 		return;
+	sj->token = r->params[0];
 	fixed = json_object_get(q->body, "fixed");
 	if (!json_is_boolean(fixed)) {
 		api_error(r, E_INVAL, "missing_field", "fixed", "'fixed' is true or false");

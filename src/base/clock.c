@@ -95,7 +95,11 @@ void clock_format(int64_t ms, char *out, size_t n)
 		millis += 1000;
 		secs -= 1;
 	}
-	gmtime_r(&secs, &tm);
+	/* past year 9999 (a deadline that never comes): the last instant */
+	if (!gmtime_r(&secs, &tm) || tm.tm_year > 9999 - 1900) {
+		snprintf(out, n, "9999-12-31T23:59:59.999Z");
+		return;
+	}
 	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		 tm.tm_min, tm.tm_sec, millis);

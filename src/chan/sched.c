@@ -14,6 +14,7 @@
 #include "store/store.h"
 
 #define BATCH 64
+#define RETRY_MS 60000
 
 struct sched {
 	struct sched_config cfg;
@@ -34,6 +35,7 @@ struct sched_job {
 	struct fail fail;
 	struct sched *owner;
 	int64_t last_event;       /* the case's newest event before firing */
+	int64_t end_event;        /* ... and after it: what it wrote is between */
 	bool mailed, done;
 };
 
@@ -42,7 +44,11 @@ static enum err run_fire(struct store *st, struct txq_job *tj)
 	struct sched_job *j = (struct sched_job *)tj;
 	enum err e = store_event_last_id(st, j->t->case_id, &j->last_event);
 
-	return e == E_OK ? watch_fire(st, &j->ar, j->t, &j->mailed, &j->fail) : e;
+	if (e == E_OK)
+		e = watch_fire(st, &j->ar, j->t, &j->mailed, &j->fail);
+	if (e == E_OK)
+		e = store_event_last_id(st, j->t->case_id, &j->end_event);
+	return e;
 }
 
 static void done_fire(struct txq_job *tj)
@@ -64,29 +70,56 @@ static void tell(struct sched *s, struct sched_job *j)
 		return;
 	if (store_event_list(s->rd, &j->ar, j->t->case_id, j->last_event, 64, &l) != E_OK)
 		return;
-	for (size_t i = 0; i < l.n; i++)
+	for (size_t i = 0; i < l.n && l.items[i].id <= j->end_event; i++)
 		s->cfg.told(s->cfg.ctx, &l.items[i]);
 }
 
-/* fire - one timer through the write queue, waiting for its commit. */
-static void fire(struct sched *s, const struct timer *t)
+static enum err run_postpone(struct store *st, struct txq_job *tj)
 {
-	struct sched_job j = {.job = {.run = run_fire, .done = done_fire}, .t = t, .owner = s};
+	struct sched_job *j = (struct sched_job *)tj;
+	struct timer t = *j->t;
 
-	arena_init(&j.ar, 8192);
-	txq_submit(s->txq, &j.job);
+	t.due_at = clock_now_ms() + RETRY_MS;
+	return store_timer_rearm(st, &t);
+}
+
+/* submit - one job through the write queue, waiting for its commit. */
+static void submit(struct sched *s, struct sched_job *j)
+{
+	txq_submit(s->txq, &j->job);
 	pthread_mutex_lock(&s->mu);
-	while (!j.done)
+	while (!j->done)
 		pthread_cond_wait(&s->cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
-	if (j.job.result != E_OK && j.job.result != E_CONFLICT)
-		log_error("sched", "timer %lld (%s, case %lld): %s", (long long)t->id, t->kind,
-			  (long long)t->case_id, j.fail.msg[0] ? j.fail.msg : err_name(j.job.result));
+}
+
+/* fire - one timer through the write queue, waiting for its commit.  A
+ * timer whose work fails (rolled back alone) is tried again RETRY_MS later,
+ * so one bad timer neither spins the scheduler nor holds up the rest;
+ * false then. */
+static bool fire(struct sched *s, const struct timer *t)
+{
+	struct sched_job j = {.job = {.run = run_fire, .done = done_fire}, .t = t, .owner = s};
+	bool ok;
+
+	arena_init(&j.ar, 8192);
+	submit(s, &j);
+	ok = j.job.result == E_OK || j.job.result == E_CONFLICT;
+	if (!ok) {
+		struct sched_job p = {.job = {.run = run_postpone, .done = done_fire}, .t = t,
+				      .owner = s};
+
+		log_error("sched", "timer %lld (%s, case %lld): %s; trying again in %d s",
+			  (long long)t->id, t->kind, (long long)t->case_id,
+			  j.fail.msg[0] ? j.fail.msg : err_name(j.job.result), RETRY_MS / 1000);
+		submit(s, &p);
+	}
 	if (j.job.result == E_OK && j.mailed)
 		mail_kick(s->mail);
 	if (j.job.result == E_OK)
 		tell(s, &j);
 	arena_release(&j.ar);
+	return ok;
 }
 
 static bool stopping(struct sched *s)
@@ -105,7 +138,7 @@ static bool fire_due(struct sched *s)
 {
 	struct timer_list l;
 	struct arena ar;
-	size_t n;
+	size_t n, fired;
 
 	do {
 		arena_init(&ar, 8192);
@@ -113,11 +146,12 @@ static bool fire_due(struct sched *s)
 			arena_release(&ar);
 			return false;
 		}
+		fired = 0;
 		for (size_t i = 0; i < l.n && !stopping(s); i++)
-			fire(s, &l.items[i]);
+			fired += fire(s, &l.items[i]);
 		n = l.n;
 		arena_release(&ar);
-	} while (n == BATCH && !stopping(s));
+	} while (n == BATCH && fired && !stopping(s));
 	return true;
 }
 

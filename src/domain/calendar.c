@@ -482,3 +482,16 @@ int64_t cal_next_open(const struct calendar *c, int64_t t)
 {
 	return cal_add(c, t, 0);
 }
+
+int64_t cal_day_ms(const struct calendar *c)
+{
+	int64_t total = 0;
+	int days = 0;
+
+	for (int d = 0; d < 7; d++) {
+		for (int i = 0; i < c->n_spans[d]; i++)
+			total += (int64_t)(c->week[d][i].end_min - c->week[d][i].start_min) * 60000;
+		days += c->n_spans[d] > 0;
+	}
+	return days ? total / days : 24LL * 3600 * 1000;
+}

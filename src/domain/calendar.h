@@ -80,6 +80,11 @@ bool cal_is_open(const struct calendar *c, int64_t t);
  * not reached within CAL_DAYS_MAX local days. */
 int64_t cal_add(const struct calendar *c, int64_t from, int64_t business_ms);
 
+/* cal_day_ms - the open time of an average open day (8 h for 09:00-17:00
+ * on weekdays, 24 h for a calendar that never closes): what "one business
+ * day" means on this calendar.  Pure. */
+int64_t cal_day_ms(const struct calendar *c);
+
 /* cal_between - open time in [from, to) in ms, 0 when to <= from; counts at
  * most CAL_DAYS_MAX local days from `from`.  cal_between(c, from,
  * cal_add(c, from, x)) == x whenever cal_add succeeds. */

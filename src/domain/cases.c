@@ -325,7 +325,7 @@ static enum err working_defaults(struct store *st, struct arena *ar, struct case
 		return E_OK;
 	if ((rc = sla__case_calendar(st, ar, c, &cal)) != E_OK)
 		return rc;
-	c->next_action_at = cal_add(&cal, now, 8LL * 3600 * 1000);
+	c->next_action_at = cal_add(&cal, now, cal_day_ms(&cal));
 	return E_OK;
 }
 

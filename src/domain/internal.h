@@ -131,6 +131,9 @@ enum err sla__fire(struct store *st, struct arena *ar, const struct timer *t,
 
 enum err promises__on_event(struct store *st, struct arena *ar, const struct case_ *c,
 			    const struct event *e, const char *const *kinds);
+/* promises__on_closed - a closed case's pending promises are cancelled. */
+enum err promises__on_closed(struct store *st, struct arena *ar, const struct case_ *c,
+			     int64_t now);
 enum err promises__fire(struct store *st, struct arena *ar, const struct timer *t,
 			bool *mailed, struct fail *f);
 

@@ -447,6 +447,28 @@ enum err promises__on_event(struct store *st, struct arena *ar, const struct cas
 	return E_OK;
 }
 
+enum err promises__on_closed(struct store *st, struct arena *ar, const struct case_ *c,
+			     int64_t now)
+{
+	struct promise_list pl;
+	enum err rc;
+
+	if ((rc = store_promise_list(st, ar, c->id, &pl)) != E_OK)
+		return rc;
+	for (size_t i = 0; i < pl.n; i++) {
+		struct promise *p = &pl.items[i];
+
+		if (p->state != PROMISE_PENDING)
+			continue;
+		p->reason = "the case was closed";
+		rc = close_as(st, ar, c, p, PROMISE_CANCELLED, "promise_cancelled",
+			      "The case is closed; this no longer applies.", ACTOR_SYSTEM, now);
+		if (rc != E_OK)
+			return rc;
+	}
+	return E_OK;
+}
+
 /* ---- watched (watch.c) ------------------------------------------------ */
 
 static enum err warn(struct store *st, struct arena *ar, const struct case_ *c,
@@ -519,6 +541,8 @@ static enum err breach(struct store *st, struct arena *ar, struct case_ *c,
 			  now)) != E_OK ||
 	    (e = notify__alert(st, ar, c, "promise_broken", 0, alert)) != E_OK)
 		return domain__io(f, e);
+	if (c->status == CASE_RESOLVED)
+		return E_OK; /* resolved: nothing more is promised in its name */
 	body = arena_printf(ar, "We will %s by %s.", verb(p->kind), notify__when(ar, cal, due));
 	if (!body)
 		return domain__nomem(f);
@@ -537,8 +561,11 @@ enum err promises__fire(struct store *st, struct arena *ar, const struct timer *
 	e = store_promise_get(st, ar, t->ref_id, &p);
 	if (e == E_NOTFOUND || (e == E_OK && p.state != PROMISE_PENDING))
 		return E_OK; /* kept or cancelled meanwhile */
-	if (e != E_OK || (e = store_case_get(st, ar, p.case_id, &c)) != E_OK ||
-	    (e = sla__case_calendar(st, ar, &c, &cal)) != E_OK)
+	if (e != E_OK || (e = store_case_get(st, ar, p.case_id, &c)) != E_OK)
+		return domain__io(f, e);
+	if (c.status == CASE_CLOSED) /* closed before this build cancelled on close */
+		return promises__on_closed(st, ar, &c, now) == E_OK ? E_OK : domain__io(f, E_IO);
+	if ((e = sla__case_calendar(st, ar, &c, &cal)) != E_OK)
 		return domain__io(f, e);
 	if (!strcmp(t->kind, "promise_warn"))
 		e = warn(st, ar, &c, &p, &cal);

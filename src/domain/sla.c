@@ -176,6 +176,9 @@ static enum err policy_targets(json_t *j, struct sla_policy *p, struct fail *f)
 	if (!p->first_response_ms && !p->next_response_ms && !p->resolution_ms)
 		return fail_set(f, E_UNPROC, NULL, "first_response_minutes",
 				"a policy needs at least one target");
+	if (p->next_response_ms && !p->first_response_ms)
+		return fail_set(f, E_UNPROC, NULL, "next_response_minutes",
+				"a next response follows a first response: set first_response_minutes too");
 	return E_OK;
 }
 
@@ -214,10 +217,14 @@ static enum err policy_read(struct arena *ar, json_t *j, struct sla_policy *p,
 			    struct fail *f)
 {
 	const char *q = json_string_value(json_object_get(j, "queue"));
-	const char *pr = json_string_value(json_object_get(j, "priority"));
+	json_t *prj = json_object_get(j, "priority");
+	const char *pr = json_string_value(prj);
 	json_t *cal = json_object_get(j, "calendar");
 
 	memset(p, 0, sizeof(*p));
+	if (prj && !json_is_null(prj) && !json_is_string(prj))
+		return fail_set(f, E_UNPROC, NULL, "priority",
+				"expected any, low, normal, high or urgent");
 	if (!name_ok(q))
 		return fail_set(f, E_UNPROC, NULL, "queue",
 				"a queue name is 1 to 64 characters of a-z, 0-9, '_' and '-'");
@@ -383,6 +390,11 @@ enum err sla__case_calendar(struct store *st, struct arena *ar, const struct cas
 
 /* ---- clocks ------------------------------------------------------------- */
 
+static bool final(enum case_status s)
+{
+	return s == CASE_RESOLVED || s == CASE_CLOSED;
+}
+
 enum err sla_clocks(struct store *st, struct arena *ar, int64_t case_id,
 		    struct sla_clock_list *out, struct fail *f)
 {
@@ -426,6 +438,8 @@ static enum err start(struct store *st, const struct calendar *cal, const struct
 		      const char *key, enum sla_metric m, int64_t target, int64_t now)
 {
 	struct sla_clock k = {.case_id = c->id, .metric = m, .policy = (char *)key,
+			      .calendar = cal->name && *cal->name && strcmp(cal->name, "always") ?
+						  cal->name : NULL,
 			      .target_ms = target};
 
 	return target ? run(st, cal, &k, now) : E_OK;
@@ -448,8 +462,9 @@ enum err sla__on_created(struct store *st, struct arena *ar, const struct case_ 
 	return start(st, &cal, c, key, SLA_RESOLUTION, p.resolution_ms, c->created_at);
 }
 
-/* clocks_of - the case's clocks and the calendar of its policy; *n 0 when
- * it has none. */
+/* clocks_of - the case's clocks, the calendar they started on (kept with
+ * them: a policy changed or deleted since does not recount time spent) and
+ * the policy as it is now (zeroed if deleted); *n 0 when there are none. */
 static enum err clocks_of(struct store *st, struct arena *ar, const struct case_ *c,
 			  struct sla_clock_list *l, struct calendar *cal, struct sla_policy *p)
 {
@@ -464,7 +479,7 @@ static enum err clocks_of(struct store *st, struct arena *ar, const struct case_
 	}
 	if (e != E_OK)
 		return e;
-	return calendar_named(st, ar, p->calendar, cal);
+	return calendar_named(st, ar, l->items[0].calendar, cal);
 }
 
 static struct sla_clock *find(struct sla_clock_list *l, enum sla_metric m)
@@ -498,6 +513,8 @@ enum err sla__on_reply(struct store *st, struct arena *ar, const struct case_ *c
 	struct calendar cal;
 	enum err e;
 
+	if (final(c->status))
+		return E_OK; /* a "thanks" after the resolution owes no answer */
 	if ((e = clocks_of(st, ar, c, &l, &cal, &p)) != E_OK || !l.n)
 		return e;
 	first = find(&l, SLA_FIRST_RESPONSE);
@@ -516,11 +533,6 @@ enum err sla__on_reply(struct store *st, struct arena *ar, const struct case_ *c
 		     now);
 }
 
-static bool final(enum case_status s)
-{
-	return s == CASE_RESOLVED || s == CASE_CLOSED;
-}
-
 /* status_step - what a status change does to one clock. */
 static enum err status_step(struct store *st, const struct calendar *cal, struct sla_clock *k,
 			    enum case_status from, enum case_status to, int64_t now)
@@ -531,6 +543,10 @@ static enum err status_step(struct store *st, const struct calendar *cal, struct
 			k->state = SLA_MET;
 			k->met_at = now;
 		}
+		return store_sla_clock_put(st, k);
+	}
+	if (k->state == SLA_BREACHED && final(to) && k->metric == SLA_RESOLUTION && !k->met_at) {
+		k->met_at = now; /* met late: the breach stays on record */
 		return store_sla_clock_put(st, k);
 	}
 	if (k->state == SLA_PAUSED && final(to) && k->metric == SLA_RESOLUTION) {

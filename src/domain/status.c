@@ -253,13 +253,13 @@ enum err status_message(struct store *st, struct arena *ar, const struct case_ *
 	if (c->status == CASE_CLOSED)
 		return fail_set(f, E_CONFLICT, "case_closed", NULL,
 				"this case is closed; write to us again and we will open a new one");
-	e = cases_add_event(st, ar, c->id, "message", body, "public", customer_of(c, &who),
-			    out, f);
-	if (e != E_OK)
+	/* the case is open again first, so the message is one that awaits an
+	 * answer (it starts the next-response clock) */
+	if ((c->status == CASE_PENDING_CUSTOMER || c->status == CASE_RESOLVED) &&
+	    (e = reopen(st, ar, c, customer_of(c, &who), f)) != E_OK)
 		return e;
-	if (c->status == CASE_PENDING_CUSTOMER || c->status == CASE_RESOLVED)
-		return reopen(st, ar, c, &who, f);
-	return E_OK;
+	return cases_add_event(st, ar, c->id, "message", body, "public", customer_of(c, &who),
+			       out, f);
 }
 
 static enum err answer_check(const struct case_ *c, int ease, const char *comment,

@@ -39,22 +39,6 @@ static bool interesting(const struct event *e)
 	return !strcmp(e->type, "message") || e->author_kind != AUTHOR_CUSTOMER;
 }
 
-/* business_day_ms - the open time of an average open day of cal (8 h for
- * 09:00-17:00 on weekdays, 24 h for a calendar that never closes). */
-static int64_t business_day_ms(const struct calendar *cal)
-{
-	int64_t total = 0;
-	int days = 0;
-
-	for (int d = 0; d < 7; d++) {
-		for (int i = 0; i < cal->n_spans[d]; i++)
-			total += (int64_t)(cal->week[d][i].end_min - cal->week[d][i].start_min) *
-				 60000;
-		days += cal->n_spans[d] > 0;
-	}
-	return days ? total / days : 24LL * 3600 * 1000;
-}
-
 /* stale_rearm - the quiet-case alert fires N business days after the last
  * customer-visible update. */
 static enum err stale_rearm(struct store *st, struct arena *ar, const struct case_ *c,
@@ -67,7 +51,7 @@ static enum err stale_rearm(struct store *st, struct arena *ar, const struct cas
 	if ((e = sla__case_calendar(st, ar, c, &cal)) != E_OK)
 		return e;
 	t.due_at = cal_add(&cal, now,
-			   watch_config()->stale_business_days * business_day_ms(&cal));
+			   watch_config()->stale_business_days * cal_day_ms(&cal));
 	return store_timer_rearm(st, &t);
 }
 
@@ -93,6 +77,8 @@ static enum err on_status(struct store *st, struct arena *ar, const struct case_
 	if (to == CASE_RESOLVED &&
 	    (rc = promises__on_event(st, ar, c, e, keeps_fix)) != E_OK)
 		return rc;
+	if (to == CASE_CLOSED && (rc = promises__on_closed(st, ar, c, e->created_at)) != E_OK)
+		return rc;
 	if ((rc = sla__on_status(st, ar, c, from, to, e->created_at)) != E_OK)
 		return rc;
 	return followup__on_status(st, ar, c, from, to, e->created_at);
@@ -111,8 +97,17 @@ static enum err dispatch(struct store *st, struct arena *ar, const struct event 
 			return rc;
 		return stale_rearm(st, ar, &c, e->created_at);
 	}
-	if (!strcmp(e->type, "status_change") && (rc = on_status(st, ar, &c, e)) != E_OK)
-		return rc;
+	if (!strcmp(e->type, "status_change")) {
+		enum case_status from, to;
+
+		if ((rc = on_status(st, ar, &c, e)) != E_OK)
+			return rc;
+		/* work starts again (a customer's "not fixed", say): watch for quiet */
+		if (status_of(e, &from, &to) &&
+		    (to == CASE_NEW || to == CASE_OPEN || to == CASE_PENDING_INTERNAL) &&
+		    (rc = stale_rearm(st, ar, &c, e->created_at)) != E_OK)
+			return rc;
+	}
 	if (!strcmp(e->type, "call") && agent &&
 	    (rc = promises__on_event(st, ar, &c, e, keeps_call)) != E_OK)
 		return rc;

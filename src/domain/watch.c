@@ -84,7 +84,7 @@ static enum err stale_fire(struct store *st, struct arena *ar, const struct time
 enum err watch_fire(struct store *st, struct arena *ar, const struct timer *t,
 		    bool *mailed, struct fail *f)
 {
-	enum err e = store_timer_fire(st, t->id, clock_now_ms());
+	enum err e = store_timer_fire(st, t->id, t->due_at, clock_now_ms());
 
 	if (e == E_CONFLICT || e == E_NOTFOUND)
 		return fail_set(f, E_CONFLICT, "already_fired", NULL, "timer %lld already fired",

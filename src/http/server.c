@@ -261,11 +261,18 @@ static int read_request(struct lws *wsi, struct http_req *r, const char *uri,
 
 /* ---- writing a reply --------------------------------------------------- */
 
+/* log_request - one line per request.  A path parameter named {token} is
+ * a credential (a status page's link): such a path is logged as its route's
+ * pattern, never as sent. */
 static void log_request(struct http_req *r, int64_t dur_us)
 {
+	const char *path = r->path ? r->path : "-";
+
+	if (r->route && strstr(r->route->pattern, "{token}"))
+		path = r->route->pattern;
 	if (cfg.log_requests)
-		log_info(r->id, "%s %s %d %.3fms", router_method_name(r->method),
-			 r->path ? r->path : "-", r->status, (double)dur_us / 1000.0);
+		log_info(r->id, "%s %s %d %.3fms", router_method_name(r->method), path, r->status,
+			 (double)dur_us / 1000.0);
 }
 
 /* add_cors - the CORS headers of a reply the app allowed cross-origin. */

@@ -304,7 +304,7 @@ enum err sq__sla_clock_get(struct store *st, struct arena *ar, int64_t id, struc
 enum err sq__sla_clock_list(struct store *st, struct arena *ar, int64_t case_id, struct sla_clock_list *out);
 enum err sq__timer_insert(struct store *st, struct timer *t);
 enum err sq__timer_due(struct store *st, struct arena *ar, int64_t now, size_t limit, struct timer_list *out);
-enum err sq__timer_fire(struct store *st, int64_t id, int64_t at);
+enum err sq__timer_fire(struct store *st, int64_t id, int64_t due_at, int64_t at);
 enum err sq__timer_rearm(struct store *st, struct timer *t);
 enum err sq__alert_insert(struct store *st, struct alert *a);
 enum err sq__alert_list(struct store *st, struct arena *ar, const struct alert_filter *f, struct alert_list *out);

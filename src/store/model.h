@@ -254,6 +254,7 @@ struct sla_clock {
 	int64_t case_id;
 	enum sla_metric metric;
 	char *policy;            /* the settings key of the policy */
+	char *calendar;          /* the calendar it counts on; NULL: always open */
 	int64_t target_ms;       /* business ms allowed */
 	int64_t used_ms;         /* business ms used before running_since */
 	int64_t running_since;   /* 0: not running */

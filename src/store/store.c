@@ -539,11 +539,11 @@ enum err store_timer_due(struct store *st, struct arena *ar, int64_t now, size_t
 	return counted(st->ops->timer_due(st, ar, now, limit, out));
 }
 
-enum err store_timer_fire(struct store *st, int64_t id, int64_t at)
+enum err store_timer_fire(struct store *st, int64_t id, int64_t due_at, int64_t at)
 {
 	if (injected())
 		return counted(E_IO);
-	return counted(st->ops->timer_fire(st, id, at));
+	return counted(st->ops->timer_fire(st, id, due_at, at));
 }
 
 enum err store_timer_rearm(struct store *st, struct timer *t)

@@ -230,9 +230,10 @@ struct store_ops {
 	enum err (*timer_insert)(struct store *st, struct timer *t);
 	/* timer_due - pending timers with due_at <= now, in due order (then id). */
 	enum err (*timer_due)(struct store *st, struct arena *ar, int64_t now, size_t limit, struct timer_list *out);
-	/* timer_fire - mark a pending timer fired at `at`; E_CONFLICT if it had
-	 * already fired (so a deadline is acted on once), E_NOTFOUND if none. */
-	enum err (*timer_fire)(struct store *st, int64_t id, int64_t at);
+	/* timer_fire - mark a pending timer fired at `at`, if it is still due
+	 * at due_at; E_CONFLICT if it had already fired or was moved since it
+	 * was read (so a deadline is acted on once, and at its own time). */
+	enum err (*timer_fire)(struct store *st, int64_t id, int64_t due_at, int64_t at);
 	/* timer_rearm - move the pending timer of (kind, ref_id) to t->due_at, or
 	 * insert t when there is none; sets t->id. */
 	enum err (*timer_rearm)(struct store *st, struct timer *t);
@@ -366,7 +367,7 @@ enum err store_sla_clock_get(struct store *st, struct arena *ar, int64_t id, str
 enum err store_sla_clock_list(struct store *st, struct arena *ar, int64_t case_id, struct sla_clock_list *out);
 enum err store_timer_insert(struct store *st, struct timer *t);
 enum err store_timer_due(struct store *st, struct arena *ar, int64_t now, size_t limit, struct timer_list *out);
-enum err store_timer_fire(struct store *st, int64_t id, int64_t at);
+enum err store_timer_fire(struct store *st, int64_t id, int64_t due_at, int64_t at);
 enum err store_timer_rearm(struct store *st, struct timer *t);
 enum err store_alert_insert(struct store *st, struct alert *a);
 enum err store_alert_list(struct store *st, struct arena *ar, const struct alert_filter *f, struct alert_list *out);

@@ -283,11 +283,12 @@ out:
 
 #define CLOCK_COLS \
 	"id, case_id, metric, policy, target_ms, used_ms, running_since, due_at," \
-	" state, met_at, breached_at"
+	" state, met_at, breached_at, calendar"
 
 static enum err read_clock(struct arena *ar, sqlite3_stmt *s, void *item)
 {
 	struct sla_clock *c = item;
+	enum err e;
 
 	c->id = sqlite3_column_int64(s, 0);
 	c->case_id = sqlite3_column_int64(s, 1);
@@ -299,6 +300,8 @@ static enum err read_clock(struct arena *ar, sqlite3_stmt *s, void *item)
 	c->state = (enum sla_state)sqlite3_column_int(s, 8);
 	c->met_at = sqlite3_column_int64(s, 9);
 	c->breached_at = sqlite3_column_int64(s, 10);
+	if ((e = sq__col_text(ar, s, 11, &c->calendar)) != E_OK)
+		return e;
 	return sq__col_text(ar, s, 3, &c->policy);
 }
 
@@ -316,17 +319,18 @@ static void bind_clock(sqlite3_stmt *s, const void *item, int *rc)
 	sq__bind_i64(s, 8, c->state, rc);
 	sq__bind_i64(s, 9, c->met_at, rc);
 	sq__bind_i64(s, 10, c->breached_at, rc);
+	sq__bind_text(s, 11, c->calendar, rc);
 }
 
 enum err sq__sla_clock_put(struct store *base, struct sla_clock *c)
 {
 	return sq__upsert(sq__from(base), SQ_SLA_CLOCK_PUT,
 			  "INSERT INTO sla_clocks (case_id, metric, policy, target_ms, used_ms,"
-			  " running_since, due_at, state, met_at, breached_at)"
-			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+			  " running_since, due_at, state, met_at, breached_at, calendar)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 			  " ON CONFLICT (case_id, metric) DO UPDATE SET policy = ?3,"
 			  " target_ms = ?4, used_ms = ?5, running_since = ?6, due_at = ?7,"
-			  " state = ?8, met_at = ?9, breached_at = ?10 RETURNING id",
+			  " state = ?8, met_at = ?9, breached_at = ?10, calendar = ?11 RETURNING id",
 			  bind_clock, c, "sla_clock_put", &c->id);
 }
 
@@ -410,7 +414,7 @@ out:
 	return e;
 }
 
-enum err sq__timer_fire(struct store *base, int64_t id, int64_t at)
+enum err sq__timer_fire(struct store *base, int64_t id, int64_t due_at, int64_t at)
 {
 	struct sq_store *st = sq__from(base);
 	sqlite3_stmt *s;
@@ -418,11 +422,13 @@ enum err sq__timer_fire(struct store *base, int64_t id, int64_t at)
 	enum err e;
 
 	e = sq__stmt(st, SQ_TIMER_FIRE,
-		     "UPDATE timers SET fired_at = ?2 WHERE id = ?1 AND fired_at = 0", &s);
+		     "UPDATE timers SET fired_at = ?2 WHERE id = ?1 AND fired_at = 0"
+		     " AND due_at = ?3", &s);
 	if (e != E_OK)
 		goto out;
 	sq__bind_i64(s, 1, id, &rc);
 	sq__bind_i64(s, 2, at > 0 ? at : 1, &rc);
+	sq__bind_i64(s, 3, due_at, &rc);
 	e = sq__run(st, s, rc, "timer_fire");
 	if (e == E_OK && sqlite3_changes(st->db) == 0)
 		e = E_CONFLICT;

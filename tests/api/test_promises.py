@@ -320,6 +320,25 @@ class Promises(ClockTest):
         ps = {x["id"]: x for x in self.promises(cid)}
         self.assertEqual(ps[update["id"]]["state"], "kept")
 
+    def test_closing_a_case_cancels_its_promises_and_nothing_more_fires(self):
+        self.set_now("2026-11-28T10:00:00Z")
+        c, addr = self.customer_case("Closed with a promise open")
+        cid = c["id"]
+        self.assertStatus(self.agent.post("/api/v1/cases/%d/promises" % cid,
+                                          {"kind": "callback", "in_minutes": 120}), 201)
+        self.assertStatus(self.agent.patch("/api/v1/cases/%d" % cid, {"status": "resolved"}), 200)
+        self.assertStatus(self.agent.patch("/api/v1/cases/%d" % cid, {"status": "closed"}), 200)
+        ps = self.promises(cid)
+        self.assertEqual([(x["state"], x["reason"]) for x in ps],
+                         [("cancelled", "the case was closed")])
+        for _ in range(3):
+            self.advance(5 * HOUR)
+            self.quiet(0.5)
+        self.assertEqual(len(self.promises(cid)), 1, "a closed case got new promises")
+        self.assertNotIn("promise_broken", self.types(cid))
+        self.assertEqual(self.alerts(self.supervisor, cid), [])
+        self.assertEqual(self.inbox.to(addr), [])
+
     def test_revise_tells_the_customer_at_once(self):
         self.set_now("2026-11-27T10:00:00Z")
         c, addr = self.customer_case("Needs more time")
@@ -423,6 +442,12 @@ class Sla(ClockTest):
             ("bad minutes", lambda: self.admin.post("/api/v1/sla-policies", {
                 "queue": "x", "first_response_minutes": -5}), 422, "invalid_value",
              "first_response_minutes"),
+            ("next without first", lambda: self.admin.post("/api/v1/sla-policies", {
+                "queue": "x", "next_response_minutes": 30}), 422, "invalid_value",
+             "next_response_minutes"),
+            ("priority not a name", lambda: self.admin.post("/api/v1/sla-policies", {
+                "queue": "x", "priority": 3, "first_response_minutes": 30}), 422, "invalid_value",
+             "priority"),
         ])
         self.assertEqual([p["queue"] for p in self.agent.get("/api/v1/sla-policies").json["items"]],
                          ["billing"])
@@ -477,6 +502,16 @@ class Sla(ClockTest):
         k = self.clocks(cid)["first_response"]
         self.assertEqual(k["state"], "breached")
         self.assertIsNotNone(k["met_at"])
+        # the resolution breaches too (600 business minutes: Wednesday 10:30
+        # CEST); resolving later records when it was met, the breach stays
+        self.set_now("2026-04-01T08:31:00Z")
+        self.wait_for("the resolution breach",
+                      lambda: self.clocks(cid)["resolution"]["state"] == "breached")
+        self.assertStatus(self.supervisor.patch("/api/v1/cases/%d" % cid,
+                                                {"status": "resolved"}), 200)
+        k = self.clocks(cid)["resolution"]
+        self.assertEqual(k["state"], "breached")
+        self.assertIsNotNone(k["met_at"])
 
     def test_c_waiting_on_the_customer_pauses_and_a_reply_starts_the_next(self):
         self.set_now("2026-04-07T08:00:00Z")  # Tuesday 10:00 CEST
@@ -506,6 +541,17 @@ class Sla(ClockTest):
                                          {"body": "12 Rue de Rivoli"}), 201)
         nxt = self.clocks(cid)["next_response"]
         self.assertEqual((nxt["state"], nxt["target_minutes"]), ("running", 120))
+        # resolved: the resolution is met; a "thanks" afterwards owes no answer
+        self.assertStatus(self.agent.post("/api/v1/cases/%d/events" % cid,
+                                          {"type": "message", "body": "Fixed the address."}), 201)
+        self.assertStatus(self.agent.patch("/api/v1/cases/%d" % cid, {"status": "resolved"}), 200)
+        self.assertStatus(self.anon.post("/api/v1/status/%s/messages" % token,
+                                         {"body": "Thanks!"}), 201)
+        k = self.clocks(cid)
+        self.assertEqual(k["resolution"]["state"], "running",
+                         "the customer's message reopened the case: the resolution runs again")
+        self.assertEqual(k["next_response"]["state"], "running")
+        self.assertEqual(self.agent.get("/api/v1/cases/%d" % cid).json["status"], "open")
 
     def test_d_a_case_made_outside_hours_waits_for_the_opening(self):
         self.set_now("2026-04-11T10:00:00Z")  # Saturday
@@ -538,6 +584,10 @@ class StatusAndFollowup(ClockTest):
         r = self.anon.get("/api/v1/status/" + token)
         self.assertStatus(r, 200)
         self.assertNotIn("INTERNAL-ONLY", r.raw.decode())
+        made = [e for e in r.json["timeline"] if e["type"] == "promise_made"]
+        self.assertEqual(set(made[0]["data"]), {"kind", "due_at"}, "ids leaked to the page")
+        with open(os.path.join(self.tmp, "server.log")) as f:
+            self.assertNotIn(token, f.read(), "the link's token is in the server log")
         v = r.json
         self.assertEqual(v["case"]["id"], cid)
         self.assertEqual(v["standing"], "We have your request. Someone will pick it up soon.")
@@ -647,6 +697,22 @@ class StatusAndFollowup(ClockTest):
         r = self.agent.post("/api/v1/cases", {"customer_id": cust,
                                               "subject": "Invoice is wrong"})
         self.assertStatus(r, 201)
+
+    def test_e_a_case_the_customer_reopens_is_watched_for_quiet_again(self):
+        self.set_now("2026-12-28T10:00:00Z")
+        c, _ = self.customer_case("Waiting on me")
+        cid = c["id"]
+        self.assertStatus(self.agent.patch("/api/v1/cases/%d" % cid,
+                                           {"status": "pending_customer"}), 200)
+        self.advance(72 * HOUR)  # the quiet timer fires on a waiting case: nothing
+        self.quiet()
+        token = self.link(cid)
+        self.assertStatus(self.anon.post("/api/v1/status/%s/messages" % token,
+                                         {"body": "Here is the photo you asked for"}), 201)
+        self.assertEqual(self.agent.get("/api/v1/cases/%d" % cid).json["status"], "open")
+        self.advance(49 * HOUR)
+        self.wait_for("the quiet-case alert after the customer reopened it",
+                      lambda: [a for a in self.alerts(self.agent, cid) if a["kind"] == "case_stale"])
 
     def test_d_a_quiet_open_case_alerts_its_owner_and_the_supervisors(self):
         self.set_now("2026-12-20T10:00:00Z")

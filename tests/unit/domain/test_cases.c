@@ -325,8 +325,8 @@ static void test_update_events(void **state)
 	assert_int_equal(got.created_at, FX_T0);
 
 	/* a case being worked on gets a next-action date: one business day on
-	 * its calendar (none set: always open, so 8 hours) */
-	assert_int_equal(got.next_action_at, FX_T0 + 60000 + 8 * 3600 * 1000);
+	 * its calendar (none set: always open, so 24 hours) */
+	assert_int_equal(got.next_action_at, FX_T0 + 60000 + 24 * 3600 * 1000);
 	ev = events(fx, id);
 	assert_int_equal(ev.n, 7);
 	assert_string_equal(ev.items[1].type, "status_change");
