@@ -103,18 +103,16 @@ static enum err second_ticket(struct store *st, struct arena *ar,
 			      const struct case_new *in, int64_t customer_id,
 			      const char *subject, int64_t *over, struct fail *f)
 {
-	struct case_filter q = {.customer_id = customer_id, .limit = CASE_SIMILAR_SCAN};
 	struct case_list l;
 	enum err rc;
 
 	*over = 0;
-	if ((rc = store_case_list(st, ar, &q, &l)) != E_OK)
+	if ((rc = store_case_open_of(st, ar, customer_id, CASE_SIMILAR_SCAN, &l)) != E_OK)
 		return domain__io(f, rc);
 	for (size_t i = 0; i < l.n; i++) {
 		const struct case_ *o = &l.items[i];
 
-		if (o->status == CASE_RESOLVED || o->status == CASE_CLOSED ||
-		    !cases_similar(o->subject, subject))
+		if (!cases_similar(o->subject, subject))
 			continue;
 		if (in->confirm_new) {
 			*over = o->id;

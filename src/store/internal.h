@@ -111,6 +111,7 @@ enum sq_stmt {
 	SQ_SETTING_LIST,
 	SQ_SETTING_DELETE,
 	SQ_CASE_BY_STATUS_HASH,
+	SQ_CASE_OPEN_OF,
 	SQ_PROMISE_INSERT,
 	SQ_PROMISE_UPDATE,
 	SQ_PROMISE_GET,
@@ -251,6 +252,8 @@ enum err sq__ident_find(struct store *st, enum ident_kind kind,
 
 enum err sq__case_insert(struct store *st, struct case_ *c);
 enum err sq__case_update(struct store *st, const struct case_ *c);
+enum err sq__case_open_of(struct store *st, struct arena *ar, int64_t customer_id,
+			  size_t limit, struct case_list *out);
 enum err sq__case_get(struct store *st, struct arena *ar, int64_t id,
 		      struct case_ *out);
 enum err sq__case_list(struct store *st, struct arena *ar,

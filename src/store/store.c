@@ -615,3 +615,11 @@ enum err store_alert_get(struct store *st, struct arena *ar, int64_t id, struct 
 		return counted(E_IO);
 	return counted(st->ops->alert_get(st, ar, id, out));
 }
+
+enum err store_case_open_of(struct store *st, struct arena *ar, int64_t customer_id,
+			    size_t limit, struct case_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->case_open_of(st, ar, customer_id, limit, out));
+}

@@ -135,6 +135,10 @@ struct store_ops {
 			     struct case_ *out);
 	enum err (*case_list)(struct store *st, struct arena *ar,
 			      const struct case_filter *f, struct case_list *out);
+	/* case_open_of - a customer's cases that are not resolved or closed,
+	 * newest first, at most limit; only id, status and subject are read. */
+	enum err (*case_open_of)(struct store *st, struct arena *ar, int64_t customer_id,
+				 size_t limit, struct case_list *out);
 
 	enum err (*event_insert)(struct store *st, struct event *e);
 	/* event_list - oldest first, ids above after_id, at most limit. */
@@ -306,6 +310,8 @@ enum err store_case_get(struct store *st, struct arena *ar, int64_t id,
 			struct case_ *out);
 enum err store_case_list(struct store *st, struct arena *ar,
 			 const struct case_filter *f, struct case_list *out);
+enum err store_case_open_of(struct store *st, struct arena *ar, int64_t customer_id,
+			    size_t limit, struct case_list *out);
 
 enum err store_event_insert(struct store *st, struct event *e);
 enum err store_event_list(struct store *st, struct arena *ar, int64_t case_id,

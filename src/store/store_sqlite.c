@@ -496,6 +496,7 @@ const struct store_ops store_sqlite_ops = {
 	.case_update = sq__case_update,
 	.case_get = sq__case_get,
 	.case_list = sq__case_list,
+	.case_open_of = sq__case_open_of,
 
 	.event_insert = sq__event_insert,
 	.event_list = sq__event_list,
