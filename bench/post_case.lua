@@ -1,6 +1,8 @@
 -- post_case.lua - POST /api/v1/cases for an existing customer (id uniform
 -- in 1..N) in one of 8 queues.  Each request is a durable create: case row,
--- "created" event, group commit with synchronous=FULL.
+-- "created" event, group commit with synchronous=FULL.  Subjects differ
+-- (three random numbers), so heed's "no second ticket" check runs against
+-- the customer's open cases and lets every one through.
 --   wrk -t1 -c50 -d10s --latency -s bench/post_case.lua http://127.0.0.1:PORT -- TOKEN N
 -- common.lua sits beside this script, wherever wrk is run from.
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
@@ -18,7 +20,8 @@ end
 
 function request()
   local body = string.format(
-    '{"customer_id":%d,"subject":"Load test case %d","queue":"%s"}',
-    math.random(1, n), math.random(1, 1000000000), queues[math.random(1, #queues)])
+    '{"customer_id":%d,"subject":"Load test %d %d %d","queue":"%s"}',
+    math.random(1, n), math.random(1, 1000000000), math.random(1, 1000000000),
+    math.random(1, 1000000000), queues[math.random(1, #queues)])
   return wrk.format("POST", "/api/v1/cases", nil, body)
 end

@@ -136,7 +136,7 @@ struct store_ops {
 	enum err (*case_list)(struct store *st, struct arena *ar,
 			      const struct case_filter *f, struct case_list *out);
 	/* case_open_of - a customer's cases that are not resolved or closed,
-	 * newest first, at most limit; only id, status and subject are read. */
+	 * newest first, at most limit; only id and subject are read. */
 	enum err (*case_open_of)(struct store *st, struct arena *ar, int64_t customer_id,
 				 size_t limit, struct case_list *out);
 

@@ -239,6 +239,11 @@ static const char migration_5[] =
 	"ALTER TABLE cases ADD COLUMN status_hash BLOB;"
 	"CREATE UNIQUE INDEX cases_status_hash ON cases(status_hash)"
 	"  WHERE status_hash IS NOT NULL;"
+	/* the "no second ticket" check on every create: a customer's open
+	 * cases' subjects without touching the rows (82 -> 17 us at 20 cases a
+	 * customer); status < 5 is new, open and the two pending states */
+	"CREATE INDEX cases_open_subjects ON cases(customer_id, id, subject)"
+	"  WHERE status < 5;"
 	"CREATE TABLE promises ("
 	"  id INTEGER PRIMARY KEY,"
 	"  case_id INTEGER NOT NULL REFERENCES cases(id),"

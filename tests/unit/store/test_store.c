@@ -220,7 +220,7 @@ static void test_migrate_upgrades(void **state)
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE followups; DROP TABLE alerts;"
 				      "DROP TABLE timers; DROP TABLE sla_clocks;"
 				      "DROP TABLE promises; DROP TABLE settings;"
-				      "DROP INDEX cases_status_hash;"
+				      "DROP INDEX cases_status_hash; DROP INDEX cases_open_subjects;"
 				      "ALTER TABLE cases DROP COLUMN next_action_at;"
 				      "ALTER TABLE cases DROP COLUMN plan;"
 				      "ALTER TABLE cases DROP COLUMN status_token;"
