@@ -11,25 +11,27 @@
  */
 #include "domain/cases.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#define WORDS_MAX 32
-#define WORD_LEN 24
-
+/* sorted (strcmp order): looked up by binary search */
 static const char *const common[] = {
-	"the", "and", "for", "with", "not", "but", "you", "your", "our", "are", "was",
-	"have", "has", "had", "can", "cannot", "can't", "this", "that", "from", "again",
-	"still", "please", "help", "issue", "problem", "question", "about", "any", "all",
-	"get", "got", "does", "doesn", "don", "did", "didn", "won", "isn", "need", "want",
-	"when", "what", "why", "how", "who", "there", "their", "they", "just", "some", NULL,
+	"about", "again", "all", "and", "any", "are", "but", "can", "can't", "cannot", "did",
+	"didn", "does", "doesn", "don", "for", "from", "get", "got", "had", "has", "have",
+	"help", "how", "isn", "issue", "just", "need", "not", "our", "please", "problem",
+	"question", "some", "still", "that", "the", "their", "there", "they", "this", "want",
+	"was", "what", "when", "who", "why", "with", "won", "you", "your",
 };
+
+static int cmp_word(const void *key, const void *item)
+{
+	return strcmp(key, *(const char *const *)item);
+}
 
 static bool is_common(const char *w)
 {
-	for (const char *const *p = common; *p; p++)
-		if (!strcmp(*p, w))
-			return true;
-	return false;
+	return bsearch(w, common, sizeof(common) / sizeof(common[0]), sizeof(common[0]),
+		       cmp_word) != NULL;
 }
 
 static bool word_char(unsigned char c)
@@ -39,12 +41,12 @@ static bool word_char(unsigned char c)
 }
 
 /* words - the significant words of s, each once; returns how many. */
-static size_t words(const char *s, char out[WORDS_MAX][WORD_LEN])
+static size_t words(const char *s, char out[CASES_WORDS_MAX][CASES_WORD_LEN])
 {
 	size_t n = 0;
 
-	while (s && *s && n < WORDS_MAX) {
-		char w[WORD_LEN];
+	while (s && *s && n < CASES_WORDS_MAX) {
+		char w[CASES_WORD_LEN];
 		size_t len = 0, chars = 0;
 		bool dup = false;
 
@@ -52,7 +54,7 @@ static size_t words(const char *s, char out[WORDS_MAX][WORD_LEN])
 			s++;
 		for (; *s && word_char((unsigned char)*s); s++) {
 			chars += ((unsigned char)*s & 0xC0) != 0x80;
-			if (len < WORD_LEN - 1)
+			if (len < CASES_WORD_LEN - 1)
 				w[len++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
 		}
 		if (len > 3 && w[len - 1] == 's' && w[len - 2] != 's')
@@ -68,18 +70,31 @@ static size_t words(const char *s, char out[WORDS_MAX][WORD_LEN])
 	return n;
 }
 
-bool cases_similar(const char *a, const char *b)
+void cases_words(const char *s, struct cases_words *out)
 {
-	char wa[WORDS_MAX][WORD_LEN], wb[WORDS_MAX][WORD_LEN];
-	size_t na = words(a, wa), nb = words(b, wb), shared = 0;
+	out->n = words(s, out->w);
+}
 
-	if (!na || !nb)
+bool cases_similar_words(const struct cases_words *a, const struct cases_words *b)
+{
+	size_t shared = 0;
+
+	if (!a->n || !b->n)
 		return false;
-	for (size_t i = 0; i < na; i++)
-		for (size_t j = 0; j < nb; j++)
-			if (!strcmp(wa[i], wb[j])) {
+	for (size_t i = 0; i < a->n; i++)
+		for (size_t j = 0; j < b->n; j++)
+			if (!strcmp(a->w[i], b->w[j])) {
 				shared++;
 				break;
 			}
-	return shared * 2 >= (na < nb ? na : nb);
+	return shared * 2 >= (a->n < b->n ? a->n : b->n);
+}
+
+bool cases_similar(const char *a, const char *b)
+{
+	struct cases_words wa, wb;
+
+	cases_words(a, &wa);
+	cases_words(b, &wb);
+	return cases_similar_words(&wa, &wb);
 }

@@ -103,16 +103,19 @@ static enum err second_ticket(struct store *st, struct arena *ar,
 			      const struct case_new *in, int64_t customer_id,
 			      const char *subject, int64_t *over, struct fail *f)
 {
+	struct cases_words mine, theirs;
 	struct case_list l;
 	enum err rc;
 
 	*over = 0;
 	if ((rc = store_case_open_of(st, ar, customer_id, CASE_SIMILAR_SCAN, &l)) != E_OK)
 		return domain__io(f, rc);
+	cases_words(subject, &mine);
 	for (size_t i = 0; i < l.n; i++) {
 		const struct case_ *o = &l.items[i];
 
-		if (!cases_similar(o->subject, subject))
+		cases_words(o->subject, &theirs);
+		if (!cases_similar_words(&mine, &theirs))
 			continue;
 		if (in->confirm_new) {
 			*over = o->id;

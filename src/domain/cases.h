@@ -92,6 +92,16 @@ const char *author_kind_name(enum author_kind k);
  * a common word, plural 's' dropped, case ignored) are in the other.  Pure. */
 bool cases_similar(const char *a, const char *b);
 
+/* The significant words of a subject, to compare one with many. */
+#define CASES_WORDS_MAX 32
+#define CASES_WORD_LEN 24
+struct cases_words {
+	char w[CASES_WORDS_MAX][CASES_WORD_LEN];
+	size_t n;
+};
+void cases_words(const char *s, struct cases_words *out);
+bool cases_similar_words(const struct cases_words *a, const struct cases_words *b);
+
 /* case_transition_ok - true when a case may move from `from` to `to`
  * (false for from == to: that is a no-op, not a transition). */
 bool case_transition_ok(enum case_status from, enum case_status to);
