@@ -7,10 +7,21 @@
  * stores it.  Clock arithmetic is business time: a running clock's due
  * time is cal_add(running_since, target - used); pausing adds
  * cal_between(running_since, now) to used.
+ *
+ * The tracker looks a case's policy and calendar up on every event that
+ * can move a clock (up to five reads a create), and they change rarely, so
+ * the documents read - found or not - are kept in memory, keyed by
+ * settings key, and all forgotten whenever one is written here (the only
+ * writer of these keys; a change made behind heed's back is seen after a
+ * restart).  Only lookups of single documents go through it - the listing
+ * routes read the store - and those run on the writer thread, so what is
+ * kept is what the writer's transaction saw.
  */
 #include "domain/sla.h"
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -51,6 +62,83 @@ static bool name_ok(const char *s)
 	return true;
 }
 
+/* ---- the documents, remembered ----------------------------------------- */
+
+#define DOCS_MAX 64
+
+static struct {
+	char *key;       /* malloc'd; NULL: free slot */
+	char *value;     /* malloc'd, NULL: no such document */
+	int64_t updated_at;
+} docs[DOCS_MAX];
+static size_t docs_next;  /* the slot to reuse next when full */
+static pthread_mutex_t docs_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* docs_forget - a document was written: forget everything. */
+static void docs_forget(void)
+{
+	pthread_mutex_lock(&docs_mu);
+	for (size_t i = 0; i < DOCS_MAX; i++) {
+		free(docs[i].key);
+		free(docs[i].value);
+		docs[i].key = docs[i].value = NULL;
+	}
+	docs_next = 0;
+	pthread_mutex_unlock(&docs_mu);
+}
+
+/* docs_keep - remember key's document (value NULL: there is none). */
+static void docs_keep(const char *key, const char *value, int64_t updated_at)
+{
+	char *k = strdup(key), *v = value ? strdup(value) : NULL;
+	size_t i;
+
+	if (!k || (value && !v)) {
+		free(k);
+		free(v);
+		return;
+	}
+	pthread_mutex_lock(&docs_mu);
+	i = docs_next;
+	docs_next = (docs_next + 1) % DOCS_MAX;
+	free(docs[i].key);
+	free(docs[i].value);
+	docs[i].key = k;
+	docs[i].value = v;
+	docs[i].updated_at = updated_at;
+	pthread_mutex_unlock(&docs_mu);
+}
+
+/* doc_get - store_setting_get through the memory above. */
+static enum err doc_get(struct store *st, struct arena *ar, const char *key,
+			struct setting *out)
+{
+	enum err e = E_AGAIN;
+
+	pthread_mutex_lock(&docs_mu);
+	for (size_t i = 0; i < DOCS_MAX && e == E_AGAIN; i++) {
+		if (!docs[i].key || strcmp(docs[i].key, key) != 0)
+			continue;
+		if (!docs[i].value) {
+			e = E_NOTFOUND;
+			break;
+		}
+		out->key = arena_strdup(ar, key);
+		out->value = arena_strdup(ar, docs[i].value);
+		out->updated_at = docs[i].updated_at;
+		e = out->key && out->value ? E_OK : E_NOMEM;
+	}
+	pthread_mutex_unlock(&docs_mu);
+	if (e != E_AGAIN)
+		return e;
+	e = store_setting_get(st, ar, key, out);
+	if (e == E_OK)
+		docs_keep(key, out->value, out->updated_at);
+	else if (e == E_NOTFOUND)
+		docs_keep(key, NULL, 0);
+	return e;
+}
+
 /* ---- calendars --------------------------------------------------------- */
 
 /* cal_from_doc - a stored calendar document into *out. */
@@ -83,7 +171,7 @@ enum err calendars_get(struct store *st, struct arena *ar, const char *name,
 
 	if (!key)
 		return domain__nomem(f);
-	e = store_setting_get(st, ar, key, &s);
+	e = doc_get(st, ar, key, &s);
 	if (e == E_NOTFOUND)
 		return fail_set(f, E_NOTFOUND, NULL, NULL, "no calendar called %s", name);
 	if (e != E_OK)
@@ -116,6 +204,7 @@ enum err calendars_put(struct store *st, struct arena *ar, const char *name,
 			       domain__json_str(ar, out->tz_name), hours, hol);
 	if (!s.value)
 		return domain__nomem(f);
+	docs_forget();
 	e = store_setting_put(st, &s);
 	return e == E_OK ? E_OK : domain__io(f, e);
 }
@@ -285,20 +374,19 @@ enum err sla_policy_put(struct store *st, struct arena *ar, const char *json,
 	s.value = policy_doc(ar, out);
 	if (!s.key || !s.value)
 		return domain__nomem(f);
+	docs_forget();
 	e = store_setting_put(st, &s);
 	return e == E_OK ? E_OK : domain__io(f, e);
 }
 
-static enum err policy_load(struct store *st, struct arena *ar, const char *key,
-			    struct sla_policy *out)
+/* policy_from_doc - a stored policy document into *out. */
+static enum err policy_from_doc(struct arena *ar, const struct setting *s,
+				struct sla_policy *out)
 {
-	struct setting s;
 	json_t *j;
 	enum err e;
 
-	if ((e = store_setting_get(st, ar, key, &s)) != E_OK)
-		return e;
-	if (!(j = json_loads(s.value, 0, NULL)))
+	if (!(j = json_loads(s->value, 0, NULL)))
 		return E_IO;
 	e = policy_read(ar, j, out, NULL);
 	if (e == E_OK) {
@@ -306,10 +394,22 @@ static enum err policy_load(struct store *st, struct arena *ar, const char *key,
 
 		out->raise_priority = json_is_true(json_object_get(esc, "raise_priority"));
 		out->reassign_to = json_integer_value(json_object_get(esc, "reassign_to"));
-		out->updated_at = s.updated_at;
+		out->updated_at = s->updated_at;
 	}
 	json_decref(j);
 	return e == E_OK ? E_OK : E_IO;
+}
+
+/* policy_load - the policy at key (remembered: the writer's lookups). */
+static enum err policy_load(struct store *st, struct arena *ar, const char *key,
+			    struct sla_policy *out)
+{
+	struct setting s;
+	enum err e;
+
+	if ((e = doc_get(st, ar, key, &s)) != E_OK)
+		return e;
+	return policy_from_doc(ar, &s, out);
 }
 
 enum err sla_policy_list(struct store *st, struct arena *ar, struct sla_policy **out,
@@ -324,7 +424,7 @@ enum err sla_policy_list(struct store *st, struct arena *ar, struct sla_policy *
 	if (!(*out = arena_zalloc(ar, (l.n + 1) * sizeof(**out))))
 		return domain__nomem(f);
 	for (size_t i = 0; i < l.n; i++)
-		if (policy_load(st, ar, l.items[i].key, &(*out)[*n]) == E_OK)
+		if (policy_from_doc(ar, &l.items[i], &(*out)[*n]) == E_OK)
 			(*n)++;
 	return E_OK;
 }
@@ -338,6 +438,7 @@ enum err sla_policy_delete(struct store *st, const char *queue, const char *prio
 	if (!name_ok(queue) || strlen(priority ? priority : "") > 16)
 		return fail_set(f, E_NOTFOUND, NULL, NULL, "no such policy");
 	snprintf(key, sizeof(key), "sla:%s:%s", queue, priority);
+	docs_forget();
 	e = store_setting_delete(st, key);
 	if (e == E_NOTFOUND)
 		return fail_set(f, E_NOTFOUND, NULL, NULL, "no policy for %s / %s", queue, priority);
