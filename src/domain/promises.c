@@ -14,7 +14,26 @@
 
 #define REASON_MAX 500
 
-static const char *const kinds[] = {"callback", "reply", "fix", "update", NULL};
+/* The kinds: the stated default time, and how the customer is told. */
+static const struct kind {
+	const char *name;
+	int64_t default_ms;
+	const char *verb; /* "We will ..." */
+	const char *kept; /* said when an event keeps it */
+} kind_table[] = {
+	{"callback", PROMISE_DEFAULT_CALLBACK_MS, "call you back", "We called you back as we promised."},
+	{"reply", PROMISE_DEFAULT_REPLY_MS, "reply to you", "We replied as we promised."},
+	{"fix", PROMISE_DEFAULT_FIX_MS, "fix this", "We fixed it as we promised."},
+	{"update", PROMISE_DEFAULT_UPDATE_MS, "send you an update", "We sent the update we promised."},
+};
+
+static const struct kind *kind_of(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(kind_table) / sizeof(kind_table[0]); i++)
+		if (!strcmp(kind_table[i].name, name))
+			return &kind_table[i];
+	return NULL;
+}
 static const char *const channels[] = {"phone", "email", "chat", "status_page", NULL};
 
 const char *promise_state_name(enum promise_state s)
@@ -30,17 +49,9 @@ const char *promise_state_name(enum promise_state s)
 
 int64_t promise_kind_default_ms(const char *kind)
 {
-	if (!kind)
-		return 0;
-	if (!strcmp(kind, "callback"))
-		return PROMISE_DEFAULT_CALLBACK_MS;
-	if (!strcmp(kind, "reply"))
-		return PROMISE_DEFAULT_REPLY_MS;
-	if (!strcmp(kind, "update"))
-		return PROMISE_DEFAULT_UPDATE_MS;
-	if (!strcmp(kind, "fix"))
-		return PROMISE_DEFAULT_FIX_MS;
-	return 0;
+	const struct kind *k = kind_of(kind);
+
+	return k ? k->default_ms : 0;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -84,7 +95,7 @@ enum err promises_propose(struct store *st, const char *queue, const char *kind,
 	size_t n = 0;
 	enum err e;
 
-	if (!in_list(kinds, kind))
+	if (!kind_of(kind))
 		return fail_set(f, E_UNPROC, NULL, "kind",
 				"unknown kind; expected callback, reply, fix or update");
 	out->kind = kind;
@@ -110,15 +121,12 @@ static enum err load_case(struct store *st, struct arena *ar, int64_t id, struct
 	return e == E_OK ? E_OK : domain__io(f, e);
 }
 
+/* verb - "call you back": what the customer is told we will do. */
 static const char *verb(const char *kind)
 {
-	if (!strcmp(kind, "callback"))
-		return "call you back";
-	if (!strcmp(kind, "reply"))
-		return "reply to you";
-	if (!strcmp(kind, "fix"))
-		return "fix this";
-	return "send you an update";
+	const struct kind *k = kind_of(kind);
+
+	return k ? k->verb : "get back to you";
 }
 
 /* arm - the three timers of a pending promise. */
@@ -415,13 +423,9 @@ enum err promises_list(struct store *st, struct arena *ar, int64_t case_id,
 
 static const char *kept_text(const char *kind)
 {
-	if (!strcmp(kind, "callback"))
-		return "We called you back as we promised.";
-	if (!strcmp(kind, "reply"))
-		return "We replied as we promised.";
-	if (!strcmp(kind, "fix"))
-		return "We fixed it as we promised.";
-	return "We sent the update we promised.";
+	const struct kind *k = kind_of(kind);
+
+	return k ? k->kept : "We did what we promised.";
 }
 
 enum err promises__on_event(struct store *st, struct arena *ar, const struct case_ *c,
