@@ -217,10 +217,10 @@ static enum err job_run(struct store *st, struct txq_job *j)
 	struct api_job *aj = (struct api_job *)j;
 	enum err e;
 
-	if ((e = store_event_last_id(st, 0, &aj->ev_floor)) != E_OK)
+	if (aj->tells && (e = store_event_last_id(st, 0, &aj->ev_floor)) != E_OK)
 		return e;
 	e = aj->inner(st, j);
-	if (e == E_OK && aj->tell_case &&
+	if (e == E_OK && aj->tells && aj->tell_case &&
 	    store_event_list(st, &aj->r->arena, aj->tell_case, aj->ev_floor, 64,
 			     &aj->told) != E_OK)
 		aj->told.n = 0; /* the write stands; only the live news is lost */

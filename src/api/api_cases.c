@@ -212,5 +212,6 @@ void api_h_case_patch(struct http_req *r)
 	    !api_get_str(r, q->body, "plan", "plan", false, &p->plan))
 		return;
 	cj->by = q->actor;
+	cj->j.tells = true;
 	api_write(r, &cj->j, run_patch, resume_patch);
 }

@@ -57,18 +57,13 @@ json_t *api_customer_json(const struct customer *c)
 
 json_t *api_case_json(const struct case_ *c)
 {
-	char *url = NULL;
-	json_t *j;
+	char url[STATUS_TOKEN_MAX + 600];
+	json_t *j = json_null();
 
 	if (c->status_token) {
-		struct arena ar;
-
-		arena_init(&ar, 1024);
-		url = status_url(&ar, c);
-		j = url ? json_string(url) : json_null();
-		arena_release(&ar);
-	} else {
-		j = json_null();
+		status_url_buf(c, url, sizeof(url));
+		json_decref(j);
+		j = json_string(url);
 	}
 	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
 			 (json_int_t)c->id, "customer_id", (json_int_t)c->customer_id,
@@ -82,8 +77,7 @@ json_t *api_case_json(const struct case_ *c)
 			 api_time_json(c->updated_at));
 }
 
-/* raw_json - a stored JSON text as a value; null if absent or unreadable. */
-static json_t *raw_json(const char *text)
+json_t *api_raw_json(const char *text)
 {
 	json_t *v;
 
@@ -100,7 +94,7 @@ json_t *api_event_json(const struct event *e)
 			 e->type ? e->type : "", "author", "kind",
 			 author_kind_name(e->author_kind), "id", id_or_null(e->author_id),
 			 "visibility", visibility_name(e->visibility),
-			 "body", e->body ? e->body : "", "data", raw_json(e->data),
+			 "body", e->body ? e->body : "", "data", api_raw_json(e->data),
 			 "created_at", api_time_json(e->created_at));
 }
 
@@ -108,7 +102,7 @@ json_t *api_fact_json(const struct fact *f)
 {
 	return json_pack("{s:I, s:s, s:o, s:s, s:{s:s, s:o}, s:o}", "id",
 			 (json_int_t)f->id, "key", f->key ? f->key : "", "value",
-			 raw_json(f->value), "source", fact_source_name(f->source),
+			 api_raw_json(f->value), "source", fact_source_name(f->source),
 			 "recorded_by", "kind", author_kind_name(f->by_kind), "id",
 			 id_or_null(f->by_id), "created_at", api_time_json(f->created_at));
 }

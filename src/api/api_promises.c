@@ -114,6 +114,7 @@ void api_h_promise_create(struct http_req *r)
 	}
 	pj->in.in_ms = minutes * 60000;
 	pj->by = q->actor;
+	pj->j.tells = true;
 	api_write(r, &pj->j, run_make, resume_created);
 }
 
@@ -166,6 +167,7 @@ void api_h_promise_cancel(struct http_req *r)
 	    !api_get_str(r, q->body, "reason", "reason", true, &pj->reason))
 		return;
 	pj->by = q->actor;
+	pj->j.tells = true;
 	api_write(r, &pj->j, run_cancel, resume_ok);
 }
 
@@ -202,6 +204,7 @@ void api_h_promise_revise(struct http_req *r)
 		return;
 	}
 	pj->by = q->actor;
+	pj->j.tells = true;
 	api_write(r, &pj->j, run_revise, resume_revise);
 }
 
@@ -286,18 +289,11 @@ void api_h_alert_ack(struct http_req *r)
 
 /* ---- calendars and policies --------------------------------------------- */
 
-static json_t *raw(const char *text)
-{
-	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-
-	return v ? v : json_null();
-}
-
 static json_t *calendar_json(struct arena *ar, const struct calendar *c)
 {
 	return json_pack("{s:s, s:s, s:o, s:o}", "name", c->name ? c->name : "", "tz",
-			 c->tz_name ? c->tz_name : "", "hours", raw(cal_hours_json(ar, c)),
-			 "holidays", raw(cal_holidays_json(ar, c)));
+			 c->tz_name ? c->tz_name : "", "hours", api_raw_json(cal_hours_json(ar, c)),
+			 "holidays", api_raw_json(cal_holidays_json(ar, c)));
 }
 
 void api_h_calendars_list(struct http_req *r)

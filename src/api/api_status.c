@@ -271,6 +271,7 @@ void api_h_status_message(struct http_req *r)
 	    !api_get_str(r, api_req(r)->body, "body", "body", true, &sj->body))
 		return;
 	sj->token = r->params[0];
+	sj->j.tells = true;
 	api_write(r, &sj->j, run_message, resume_message);
 }
 
@@ -320,5 +321,6 @@ void api_h_status_followup(struct http_req *r)
 	if (!api_get_int(r, q->body, "ease", 1, 7, NULL, &sj->ease) ||
 	    !api_get_str(r, q->body, "comment", "comment", false, &sj->comment))
 		return;
+	sj->j.tells = true;
 	api_write(r, &sj->j, run_answer, resume_answer);
 }

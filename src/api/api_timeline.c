@@ -80,6 +80,7 @@ void api_h_event_create(struct http_req *r)
 			 &tl->visibility))
 		return;
 	tl->by = q->actor;
+	tl->j.tells = true;
 	api_write(r, &tl->j, run_event, resume_event);
 }
 
@@ -159,5 +160,6 @@ void api_h_fact_put(struct http_req *r)
 		return;
 	}
 	tl->by = q->actor;
+	tl->j.tells = true;
 	api_write(r, &tl->j, run_fact, resume_fact);
 }

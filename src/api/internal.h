@@ -79,6 +79,8 @@ void api_page(struct http_req *r, json_t *items, size_t n, size_t limit,
 
 /* ---- encoders (api_encode.c) ---- */
 json_t *api_time_json(int64_t ms);
+/* api_raw_json - stored JSON text as a value; null if absent or unreadable. */
+json_t *api_raw_json(const char *text);
 json_t *api_agent_json(const struct agent *a);
 json_t *api_customer_json(const struct customer *c);
 json_t *api_case_json(const struct case_ *c);
@@ -94,6 +96,8 @@ struct api_job {
 	struct http_req *r;
 	struct fail fail;
 	txq_run_fn inner;      /* the handler's work */
+	bool tells;            /* set before api_write: the work may set
+				* tell_case (costs a read per write) */
 	int64_t tell_case;     /* set by the work: tell this case's live
 				* followers about the events it wrote */
 	int64_t ev_floor;      /* the newest event id before the work */
@@ -101,9 +105,10 @@ struct api_job {
 };
 /* api_write - run `run` on the writer thread inside the group commit, then
  * resume(r) on the loop thread; api_job_of(r) gives the job back.  The job
- * is allocated in r->arena (it embeds struct api_job first).  When the work
- * sets job->tell_case, every event it wrote on that case goes to the
- * case's live followers (chat sockets, consoles) after the commit. */
+ * is allocated in r->arena (it embeds struct api_job first).  When
+ * job->tells is set and the work sets job->tell_case, every event it wrote
+ * on that case goes to the case's live followers (chat sockets, consoles)
+ * after the commit. */
 void api_write(struct http_req *r, struct api_job *job, txq_run_fn run,
 	       http_handler resume);
 /* api_job_of - the job a resumed request was waiting for. */

@@ -144,9 +144,8 @@ enum err cases__fact_record(struct store *st, struct arena *ar,
 	return E_OK;
 }
 
-/* get_case - the case or a filled E_NOTFOUND. */
-static enum err get_case(struct store *st, struct arena *ar, int64_t id,
-			 struct case_ *c, struct fail *f)
+enum err cases__get(struct store *st, struct arena *ar, int64_t id, struct case_ *c,
+		    struct fail *f)
 {
 	enum err rc = store_case_get(st, ar, id, c);
 
@@ -224,7 +223,7 @@ enum err cases_add_event(struct store *st, struct arena *ar, int64_t case_id,
 	if (strspn(body ? body : "", " \t\r\n\v\f") == n)
 		return fail_set(f, E_UNPROC, NULL, "body", "must not be empty");
 
-	rc = get_case(st, ar, case_id, &c, f);
+	rc = cases__get(st, ar, case_id, &c, f);
 	if (rc == E_OK)
 		rc = own_case(by, &c, f);
 	if (rc != E_OK)
@@ -253,7 +252,7 @@ enum err cases_events(struct store *st, struct arena *ar, int64_t case_id,
 	if (limit > CASE_EVENTS_MAX)
 		return fail_set(f, E_UNPROC, NULL, "limit",
 				"must be between 1 and %d", CASE_EVENTS_MAX);
-	rc = get_case(st, ar, case_id, &c, f);
+	rc = cases__get(st, ar, case_id, &c, f);
 	if (rc != E_OK)
 		return rc;
 	rc = store_event_list(st, ar, case_id, after_id > 0 ? after_id : 0,
@@ -276,7 +275,7 @@ enum err cases_put_fact(struct store *st, struct arena *ar, int64_t case_id,
 	if (rc == E_OK)
 		rc = cases__source(source, by, "source", &src, f);
 	if (rc == E_OK)
-		rc = get_case(st, ar, case_id, &c, f);
+		rc = cases__get(st, ar, case_id, &c, f);
 	if (rc == E_OK)
 		rc = own_case(by, &c, f);
 	if (rc == E_OK)

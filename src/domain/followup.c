@@ -58,13 +58,12 @@ enum err followup__on_status(struct store *st, struct arena *ar, const struct ca
 	return E_OK;
 }
 
-static enum err skip(struct store *st, struct arena *ar, const struct case_ *c,
-		     struct followup *fu, enum followup_state s, const char *why, int64_t now)
+static enum err skip(struct store *st, const struct case_ *c, struct followup *fu,
+		     enum followup_state s, const char *why, int64_t now)
 {
 	fu->state = s;
 	if (store_followup_put(st, fu) != E_OK)
 		return E_IO;
-	(void)ar;
 	return domain__event_add(st, c->id, c->customer_id, "followup_skipped", ACTOR_SYSTEM,
 				 VIS_INTERNAL, why, NULL, now, NULL);
 }
@@ -90,10 +89,10 @@ enum err followup__fire(struct store *st, struct arena *ar, const struct timer *
 	    (e = store_followup_last_sent(st, c.customer_id, &last)) != E_OK)
 		return domain__io(f, e);
 	if (c.status != CASE_RESOLVED)
-		e = skip(st, ar, &c, &fu, FOLLOWUP_CANCELLED,
+		e = skip(st, &c, &fu, FOLLOWUP_CANCELLED,
 			 "No follow-up: the case is no longer resolved", now);
 	else if (last && now - last < (int64_t)cfg->followup_cooldown_days * 24 * 3600 * 1000)
-		e = skip(st, ar, &c, &fu, FOLLOWUP_SKIPPED,
+		e = skip(st, &c, &fu, FOLLOWUP_SKIPPED,
 			 "No follow-up: this customer was asked recently", now);
 	else {
 		fu.state = FOLLOWUP_SENT;

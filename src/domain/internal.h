@@ -64,6 +64,11 @@ enum err domain__event_add(struct store *st, int64_t case_id,
 void domain__author(const struct actor *by, int64_t customer_id,
 		    enum author_kind *kind, int64_t *id);
 
+/* cases__get - the case, or E_NOTFOUND with f filled ("no case with id N");
+ * a storage failure is domain__io. */
+enum err cases__get(struct store *st, struct arena *ar, int64_t id, struct case_ *c,
+		    struct fail *f);
+
 /* cases__fact_check - validate a fact key and its JSON value text; on
  * success *key_out and *value_out are trimmed copies in ar.  `prefix` is put
  * in front of the field names ("key", "value"), e.g. "facts[2].". */

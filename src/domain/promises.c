@@ -111,16 +111,6 @@ enum err promises_propose(struct store *st, const char *queue, const char *kind,
 
 /* ---- writing ----------------------------------------------------------- */
 
-static enum err load_case(struct store *st, struct arena *ar, int64_t id, struct case_ *c,
-			  struct fail *f)
-{
-	enum err e = store_case_get(st, ar, id, c);
-
-	if (e == E_NOTFOUND)
-		return fail_set(f, E_NOTFOUND, NULL, NULL, "no case with id %lld", (long long)id);
-	return e == E_OK ? E_OK : domain__io(f, e);
-}
-
 /* verb - "call you back": what the customer is told we will do. */
 static const char *verb(const char *kind)
 {
@@ -247,7 +237,7 @@ enum err promises_make(struct store *st, struct arena *ar, int64_t case_id,
 	char *body;
 	enum err e;
 
-	if ((e = load_case(st, ar, case_id, &c, f)) != E_OK)
+	if ((e = cases__get(st, ar, case_id, &c, f)) != E_OK)
 		return e;
 	if (c.status == CASE_CLOSED)
 		return fail_set(f, E_CONFLICT, "case_closed", NULL,
@@ -320,7 +310,7 @@ enum err promises_cancel(struct store *st, struct arena *ar, int64_t id,
 
 	if ((e = load_pending(st, ar, id, &p, f)) != E_OK ||
 	    (e = reason_text(ar, reason, &p.reason, f)) != E_OK ||
-	    (e = load_case(st, ar, p.case_id, &c, f)) != E_OK)
+	    (e = cases__get(st, ar, p.case_id, &c, f)) != E_OK)
 		return e;
 	e = close_as(st, ar, &c, &p, PROMISE_CANCELLED, "promise_cancelled", p.reason, by,
 		     clock_now_ms());
@@ -370,7 +360,7 @@ enum err promises_revise(struct store *st, struct arena *ar, int64_t id,
 
 	if ((e = load_pending(st, ar, id, &p, f)) != E_OK ||
 	    (e = reason_text(ar, reason, &why, f)) != E_OK ||
-	    (e = load_case(st, ar, p.case_id, &c, f)) != E_OK)
+	    (e = cases__get(st, ar, p.case_id, &c, f)) != E_OK)
 		return e;
 	if (due_at <= now)
 		return fail_set(f, E_UNPROC, NULL, "due_at", "must be in the future");
@@ -413,7 +403,7 @@ enum err promises_list(struct store *st, struct arena *ar, int64_t case_id,
 	struct case_ c;
 	enum err e;
 
-	if ((e = load_case(st, ar, case_id, &c, f)) != E_OK)
+	if ((e = cases__get(st, ar, case_id, &c, f)) != E_OK)
 		return e;
 	e = store_promise_list(st, ar, case_id, out);
 	return e == E_OK ? E_OK : domain__io(f, e);

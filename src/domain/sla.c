@@ -500,13 +500,11 @@ enum err sla_clocks(struct store *st, struct arena *ar, int64_t case_id,
 		    struct sla_clock_list *out, struct fail *f)
 {
 	struct case_ c;
-	enum err e = store_case_get(st, ar, case_id, &c);
+	enum err e = cases__get(st, ar, case_id, &c, f);
 
-	if (e == E_NOTFOUND)
-		return fail_set(f, E_NOTFOUND, NULL, NULL, "no case with id %lld",
-				(long long)case_id);
-	if (e == E_OK)
-		e = store_sla_clock_list(st, ar, case_id, out);
+	if (e != E_OK)
+		return e;
+	e = store_sla_clock_list(st, ar, case_id, out);
 	return e == E_OK ? E_OK : domain__io(f, e);
 }
 

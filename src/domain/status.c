@@ -4,6 +4,7 @@
 #include "domain/status.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -18,7 +19,6 @@ enum err status__ensure_link(struct store *st, struct arena *ar, struct case_ *c
 	unsigned char raw[TOKEN_RAW];
 	char tok[2 * TOKEN_RAW];
 
-	(void)ar;
 	if (c->status_token)
 		return E_OK;
 	randombytes_buf(raw, sizeof(raw));
@@ -32,10 +32,18 @@ enum err status__ensure_link(struct store *st, struct arena *ar, struct case_ *c
 	return store_case_update(st, c);
 }
 
+void status_url_buf(const struct case_ *c, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/status/#%s", watch_public_url(),
+		 c->status_token ? c->status_token : "");
+}
+
 char *status__url(struct arena *ar, const struct case_ *c)
 {
-	return arena_printf(ar, "%s/status/#%s", watch_public_url(),
-			    c->status_token ? c->status_token : "");
+	char buf[STATUS_TOKEN_MAX + 600];
+
+	status_url_buf(c, buf, sizeof(buf));
+	return arena_strdup(ar, buf);
 }
 
 char *status_url(struct arena *ar, const struct case_ *c)
@@ -43,23 +51,12 @@ char *status_url(struct arena *ar, const struct case_ *c)
 	return status__url(ar, c);
 }
 
-static enum err load(struct store *st, struct arena *ar, int64_t id, struct case_ *c,
-		     struct fail *f)
-{
-	enum err e = store_case_get(st, ar, id, c);
-
-	if (e == E_NOTFOUND)
-		return fail_set(f, E_NOTFOUND, NULL, NULL, "no case with id %lld",
-				(long long)id);
-	return e == E_OK ? E_OK : domain__io(f, e);
-}
-
 enum err status_link(struct store *st, struct arena *ar, int64_t case_id, bool rotate,
 		     struct case_ *out, struct fail *f)
 {
 	enum err e;
 
-	if ((e = load(st, ar, case_id, out, f)) != E_OK)
+	if ((e = cases__get(st, ar, case_id, out, f)) != E_OK)
 		return e;
 	if (rotate)
 		out->status_token = NULL;
@@ -73,7 +70,7 @@ enum err status_revoke(struct store *st, struct arena *ar, int64_t case_id,
 	struct case_ c;
 	enum err e;
 
-	if ((e = load(st, ar, case_id, &c, f)) != E_OK)
+	if ((e = cases__get(st, ar, case_id, &c, f)) != E_OK)
 		return e;
 	if (!c.status_token)
 		return E_OK;

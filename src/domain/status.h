@@ -30,6 +30,8 @@ enum err status_revoke(struct store *st, struct arena *ar, int64_t case_id,
 		       struct fail *f);
 /* status_url - the page's address for a case with a link. */
 char *status_url(struct arena *ar, const struct case_ *c);
+/* status_url_buf - the same into buf (n bytes; cut if longer). */
+void status_url_buf(const struct case_ *c, char *buf, size_t n);
 
 /* status_find - the case a token opens; E_NOTFOUND (nothing else said) for
  * a token that is unknown, revoked or malformed. */

@@ -74,6 +74,10 @@ static enum err on_status(struct store *st, struct arena *ar, const struct case_
 
 	if (!status_of(e, &from, &to))
 		return E_OK;
+	/* work starts again (a customer's "not fixed", say): watch for quiet */
+	if ((to == CASE_NEW || to == CASE_OPEN || to == CASE_PENDING_INTERNAL) &&
+	    (rc = stale_rearm(st, ar, c, e->created_at)) != E_OK)
+		return rc;
 	if (to == CASE_RESOLVED &&
 	    (rc = promises__on_event(st, ar, c, e, keeps_fix)) != E_OK)
 		return rc;
@@ -97,17 +101,8 @@ static enum err dispatch(struct store *st, struct arena *ar, const struct event 
 			return rc;
 		return stale_rearm(st, ar, &c, e->created_at);
 	}
-	if (!strcmp(e->type, "status_change")) {
-		enum case_status from, to;
-
-		if ((rc = on_status(st, ar, &c, e)) != E_OK)
-			return rc;
-		/* work starts again (a customer's "not fixed", say): watch for quiet */
-		if (status_of(e, &from, &to) &&
-		    (to == CASE_NEW || to == CASE_OPEN || to == CASE_PENDING_INTERNAL) &&
-		    (rc = stale_rearm(st, ar, &c, e->created_at)) != E_OK)
-			return rc;
-	}
+	if (!strcmp(e->type, "status_change") && (rc = on_status(st, ar, &c, e)) != E_OK)
+		return rc;
 	if (!strcmp(e->type, "call") && agent &&
 	    (rc = promises__on_event(st, ar, &c, e, keeps_call)) != E_OK)
 		return rc;

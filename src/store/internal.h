@@ -212,6 +212,17 @@ enum err sq__one_by_id(struct sq_store *st, enum sq_stmt id_stmt, const char *sq
 		       int64_t id, struct arena *ar, size_t size, sq_read_fn read,
 		       const char *what, void *out);
 
+/* sq__list_by_id - every row that sql (binding ?1 to id) returns, read
+ * with read into *items (n of them, `size` bytes each, in ar). */
+enum err sq__list_by_id(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+			int64_t id, struct arena *ar, size_t size, sq_read_fn read,
+			const char *what, void **items, size_t *n);
+
+/* sq__i64_by_id - the first column of the one row that sql (binding ?1
+ * to id) returns; E_NOTFOUND if none. */
+enum err sq__i64_by_id(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+		       int64_t id, const char *what, int64_t *out);
+
 /* sq__collect - step s to the end, reading each row with read into an
  * array of exactly n items of `size` bytes allocated in ar (NULL when n is
  * 0).  bind_rc is checked first.  The caller still calls sq__done. */

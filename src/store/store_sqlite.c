@@ -216,6 +216,45 @@ out:
 	return e;
 }
 
+enum err sq__list_by_id(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+			int64_t id, struct arena *ar, size_t size, sq_read_fn read,
+			const char *what, void **items, size_t *n)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
+	enum err e;
+
+	*items = NULL;
+	*n = 0;
+	e = sq__stmt(st, id_stmt, sql, &s);
+	if (e != E_OK)
+		goto out;
+	sq__bind_i64(s, 1, id, &rc);
+	e = sq__collect(st, s, rc, ar, size, read, what, items, n);
+out:
+	sq__done(s);
+	return e;
+}
+
+enum err sq__i64_by_id(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
+		       int64_t id, const char *what, int64_t *out)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_OK;
+	enum err e;
+
+	e = sq__stmt(st, id_stmt, sql, &s);
+	if (e != E_OK)
+		goto out;
+	sq__bind_i64(s, 1, id, &rc);
+	e = sq__row(st, s, rc, what);
+	if (e == E_OK)
+		*out = sqlite3_column_int64(s, 0);
+out:
+	sq__done(s);
+	return e;
+}
+
 enum err sq__update(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
 		    sq_bind_fn bind, const void *item, int id_param, int64_t id,
 		    const char *what)

@@ -467,26 +467,15 @@ out:
 enum err sq__reply_list(struct store *base, struct arena *ar, int64_t owner_id,
 			struct reply_list *out)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	void *items = NULL;
-	int rc = SQLITE_OK;
+	void *items;
 	enum err e;
 
-	out->items = NULL;
-	out->n = 0;
-	e = sq__stmt(st, SQ_REPLY_LIST,
-		     "SELECT " REPLY_COLS " FROM saved_replies"
-		     " WHERE owner_id IS NULL OR owner_id = ?1 ORDER BY title, id",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_i64(s, 1, owner_id, &rc);
-	e = sq__collect(st, s, rc, ar, sizeof(struct saved_reply), read_reply,
-			"reply_list", &items, &out->n);
+	e = sq__list_by_id(sq__from(base), SQ_REPLY_LIST,
+			   "SELECT " REPLY_COLS " FROM saved_replies"
+			   " WHERE owner_id IS NULL OR owner_id = ?1 ORDER BY title, id",
+			   owner_id, ar, sizeof(struct saved_reply), read_reply, "reply_list",
+			   &items, &out->n);
 	out->items = items;
-out:
-	sq__done(s);
 	return e;
 }
 

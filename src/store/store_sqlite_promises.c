@@ -211,34 +211,13 @@ enum err sq__promise_get(struct store *base, struct arena *ar, int64_t id,
 			     sizeof(*out), read_promise, "promise_get", out);
 }
 
-/* list_by - rows of a statement binding ?1 to one id. */
-static enum err list_by(struct sq_store *st, enum sq_stmt id_stmt, const char *sql,
-			int64_t id, struct arena *ar, size_t size, sq_read_fn read,
-			const char *what, void **items, size_t *n)
-{
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
-	*items = NULL;
-	*n = 0;
-	e = sq__stmt(st, id_stmt, sql, &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_i64(s, 1, id, &rc);
-	e = sq__collect(st, s, rc, ar, size, read, what, items, n);
-out:
-	sq__done(s);
-	return e;
-}
-
 enum err sq__promise_list(struct store *base, struct arena *ar, int64_t case_id,
 			  struct promise_list *out)
 {
 	void *items;
 	enum err e;
 
-	e = list_by(sq__from(base), SQ_PROMISE_LIST,
+	e = sq__list_by_id(sq__from(base), SQ_PROMISE_LIST,
 		    "SELECT " PROMISE_COLS " FROM promises WHERE case_id = ?1 ORDER BY id",
 		    case_id, ar, sizeof(struct promise), read_promise, "promise_list",
 		    &items, &out->n);
@@ -348,7 +327,7 @@ enum err sq__sla_clock_list(struct store *base, struct arena *ar, int64_t case_i
 	void *items;
 	enum err e;
 
-	e = list_by(sq__from(base), SQ_SLA_CLOCK_LIST,
+	e = sq__list_by_id(sq__from(base), SQ_SLA_CLOCK_LIST,
 		    "SELECT " CLOCK_COLS " FROM sla_clocks WHERE case_id = ?1 ORDER BY metric",
 		    case_id, ar, sizeof(struct sla_clock), read_clock, "sla_clock_list",
 		    &items, &out->n);
@@ -629,22 +608,8 @@ enum err sq__followup_put(struct store *base, struct followup *x)
 
 enum err sq__followup_last_sent(struct store *base, int64_t customer_id, int64_t *at)
 {
-	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
-
 	*at = 0;
-	e = sq__stmt(st, SQ_FOLLOWUP_LAST_SENT,
-		     "SELECT coalesce(max(sent_at), 0) FROM followups WHERE customer_id = ?1",
-		     &s);
-	if (e != E_OK)
-		goto out;
-	sq__bind_i64(s, 1, customer_id, &rc);
-	e = sq__row(st, s, rc, "followup_last_sent");
-	if (e == E_OK)
-		*at = sqlite3_column_int64(s, 0);
-out:
-	sq__done(s);
-	return e;
+	return sq__i64_by_id(sq__from(base), SQ_FOLLOWUP_LAST_SENT,
+			     "SELECT coalesce(max(sent_at), 0) FROM followups WHERE customer_id = ?1",
+			     customer_id, "followup_last_sent", at);
 }

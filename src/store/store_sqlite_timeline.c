@@ -116,26 +116,17 @@ out:
 enum err sq__event_last_id(struct store *base, int64_t case_id, int64_t *id)
 {
 	struct sq_store *st = sq__from(base);
-	sqlite3_stmt *s;
-	int rc = SQLITE_OK;
-	enum err e;
 
 	*id = 0;
 	if (case_id)
-		e = sq__stmt(st, SQ_EVENT_LAST_ID,
-			     "SELECT coalesce(max(id), 0) FROM events WHERE case_id = ?1", &s);
-	else
-		e = sq__stmt(st, SQ_EVENT_MAX_ID, "SELECT coalesce(max(id), 0) FROM events", &s);
-	if (e != E_OK)
-		goto out;
-	if (case_id)
-		sq__bind_i64(s, 1, case_id, &rc);
-	e = sq__row(st, s, rc, "event_last_id");
-	if (e == E_OK)
-		*id = sqlite3_column_int64(s, 0);
-out:
-	sq__done(s);
-	return e;
+		return sq__i64_by_id(st, SQ_EVENT_LAST_ID,
+				     "SELECT coalesce(max(id), 0) FROM events WHERE case_id = ?1",
+				     case_id, "event_last_id", id);
+	/* newest of all: the helper binds one parameter, so the query takes
+	 * one that changes nothing (still a single seek to the last row) */
+	return sq__i64_by_id(st, SQ_EVENT_MAX_ID,
+			     "SELECT coalesce(max(id), 0) FROM events WHERE ?1 = ?1", 0,
+			     "event_last_id", id);
 }
 
 enum err sq__fact_insert(struct store *base, struct fact *f)
