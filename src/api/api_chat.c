@@ -18,6 +18,7 @@
 #include "domain/cases.h"
 #include "domain/chat.h"
 #include "domain/chat_config.h"
+#include "domain/flows.h"
 #include "domain/ident.h"
 
 /* ---- starting a chat --------------------------------------------------- */
@@ -535,4 +536,65 @@ void api_h_reply_delete(struct http_req *r)
 		return;
 	rj->by = api_req(r)->actor;
 	api_write(r, &rj->j, run_reply, resume_reply);
+}
+
+/* ---- guided questions the customer answers while waiting --------------- */
+
+void api_h_chat_questions(struct http_req *r)
+{
+	struct flow_view v;
+	struct contact c;
+	struct fail fail = {0};
+	enum err e;
+
+	r->cors_origin = r->origin;
+	if (!visitor(r, &c))
+		return;
+	e = flows_active(api_req(r)->w->rd, &r->arena, c.case_id, &v, &fail);
+	if (e && e != E_NOTFOUND) {
+		api_fail(r, e, &fail);
+		return;
+	}
+	api_json(r, 200, api_flow_customer_json(e ? NULL : &v));
+}
+
+struct chat_answer_job {
+	struct api_job j;
+	int64_t case_id;
+	struct flow_answer_in in;
+	struct flow_view view;
+};
+
+static enum err run_chat_answer(struct store *st, struct txq_job *tj)
+{
+	struct chat_answer_job *aj = (struct chat_answer_job *)tj;
+
+	aj->j.tell_case = aj->case_id;
+	return api_flow_customer_answer(st, &aj->j.r->arena, aj->case_id, &aj->in, &aj->view,
+					&aj->j.fail);
+}
+
+static void resume_chat_answer(struct http_req *r)
+{
+	struct chat_answer_job *aj = api_job_of(r);
+
+	r->cors_origin = r->origin;
+	if (aj->j.job.result) {
+		api_fail(r, aj->j.job.result, &aj->j.fail);
+		return;
+	}
+	api_json(r, 200, api_flow_customer_json(&aj->view));
+}
+
+void api_h_chat_answer(struct http_req *r)
+{
+	struct chat_answer_job *aj = api_alloc(r, sizeof(*aj));
+	struct contact c;
+
+	r->cors_origin = r->origin;
+	if (!aj || !visitor(r, &c) || !api_flow_read_customer_answer(r, &aj->in))
+		return;
+	aj->case_id = c.case_id;
+	aj->j.tells = true;
+	api_write(r, &aj->j, run_chat_answer, resume_chat_answer);
 }

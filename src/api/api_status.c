@@ -16,6 +16,7 @@
 
 #include "domain/agents.h"
 #include "domain/cases.h"
+#include "domain/flows.h"
 #include "domain/promises.h"
 #include "domain/status.h"
 
@@ -195,11 +196,23 @@ static json_t *followup(const struct followup *fu)
 			 "ease", fu->ease ? json_integer(fu->ease) : json_null());
 }
 
+/* guided - the step of the case's guided flow the customer may answer. */
+static json_t *guided(struct http_req *r, const struct case_ *c)
+{
+	struct flow_view fv;
+
+	if (c->status >= CASE_RESOLVED ||
+	    flows_active(api_req(r)->w->rd, &r->arena, c->id, &fv, NULL) != E_OK)
+		return json_null();
+	return api_flow_customer_json(&fv);
+}
+
 static json_t *view_json(struct http_req *r, const struct status_view *v)
 {
 	const struct case_ *c = &v->c;
+	json_t *j;
 
-	return json_pack("{s:{s:I, s:s, s:s, s:o, s:o}, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b}",
+	j = json_pack("{s:{s:I, s:s, s:s, s:o, s:o}, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b}",
 			 "case", "id", (json_int_t)c->id, "subject", c->subject, "status",
 			 case_status_name(c->status), "created_at", api_time_json(c->created_at),
 			 "updated_at", api_time_json(c->updated_at),
@@ -207,6 +220,9 @@ static json_t *view_json(struct http_req *r, const struct status_view *v)
 			 "standing", v->standing, "next", v->next, "plan", c->plan ? c->plan : "",
 			 "promises", promises(v), "timeline", timeline(r, v), "followup",
 			 followup(&v->fu), "can_answer", v->can_answer);
+	if (j)
+		json_object_set_new(j, "guided", guided(r, c));
+	return j;
 }
 
 void api_h_status_get(struct http_req *r)

@@ -179,4 +179,36 @@ void api_h_status_get(struct http_req *r);
 void api_h_status_message(struct http_req *r);
 void api_h_status_followup(struct http_req *r);
 
+/* never ask twice (api_identity.c, api_flows.c) */
+void api_h_verifications_list(struct http_req *r);
+void api_h_verification_create(struct http_req *r);
+void api_h_effort_get(struct http_req *r);
+void api_h_handoff_draft(struct http_req *r);
+void api_h_handoffs_list(struct http_req *r);
+void api_h_handoff_create(struct http_req *r);
+void api_h_flow_runs_list(struct http_req *r);
+void api_h_flow_run_start(struct http_req *r);
+void api_h_flow_run_get(struct http_req *r);
+void api_h_flow_run_answer(struct http_req *r);
+void api_h_flows_list(struct http_req *r);
+void api_h_flow_get(struct http_req *r);
+void api_h_flow_put(struct http_req *r);
+void api_h_flow_versions(struct http_req *r);
+void api_h_status_answer(struct http_req *r);
+void api_h_chat_questions(struct http_req *r);
+void api_h_chat_answer(struct http_req *r);
+struct flow_view;
+struct flow_answer_in;
+/* api_flow_customer_json - what the customer sees of a run: its title,
+ * the step they may answer now (or null), how many steps are known; v NULL
+ * gives null. */
+json_t *api_flow_customer_json(const struct flow_view *v);
+/* api_flow_customer_answer - the customer of case_id answers its active
+ * run (E_CONFLICT reason "no_questions" when none).  Writes. */
+enum err api_flow_customer_answer(struct store *st, struct arena *ar, int64_t case_id,
+				  struct flow_answer_in *in, struct flow_view *out,
+				  struct fail *f);
+/* api_flow_read_customer_answer - {step, value} of the body into in. */
+bool api_flow_read_customer_answer(struct http_req *r, struct flow_answer_in *in);
+
 #endif

@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/verify.h"
 #include "domain/watch.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -74,6 +75,7 @@ static void watch_setup(const struct config *c)
 		w.public_url = url;
 	}
 	watch_configure(&w);
+	verify_set_window_ms((int64_t)c->verify_valid_minutes * 60000);
 }
 
 int cmd_serve(struct app_opts *o)

@@ -23,6 +23,7 @@ void config_defaults(struct config *c)
 	c->stale_days = 2;
 	c->followup_delay_hours = 24;
 	c->followup_cooldown_days = 30;
+	c->verify_valid_minutes = 60;
 }
 
 /* set_text - copy value into a setting of n bytes; false if it is longer. */
@@ -121,6 +122,10 @@ enum err config_set(struct config *c, const char *key, const char *value)
 		if (!parse_long(value, 1, 3650, &v))
 			goto bad;
 		c->followup_cooldown_days = (int)v;
+	} else if (!strcmp(key, "verify_valid_minutes")) {
+		if (!parse_long(value, 1, 7 * 24 * 60, &v))
+			goto bad;
+		c->verify_valid_minutes = (int)v;
 	} else {
 		log_error("config", "unknown setting '%s'", key);
 		return E_INVAL;
@@ -199,6 +204,7 @@ enum err config_load_env(struct config *c)
 		{"HEED_STALE_DAYS", "stale_days"},
 		{"HEED_FOLLOWUP_DELAY_HOURS", "followup_delay_hours"},
 		{"HEED_FOLLOWUP_COOLDOWN_DAYS", "followup_cooldown_days"},
+		{"HEED_VERIFY_VALID_MINUTES", "verify_valid_minutes"},
 	};
 	enum err e;
 

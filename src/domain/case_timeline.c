@@ -260,6 +260,23 @@ enum err cases_events(struct store *st, struct arena *ar, int64_t case_id,
 	return rc == E_OK ? E_OK : domain__io(f, rc);
 }
 
+/* flag_repeat - an agent recording what the customer said, for a key the
+ * case already holds: the customer was asked twice (effort.h). */
+static enum err flag_repeat(struct store *st, struct arena *ar, const struct case_ *c,
+			    const char *key, const struct actor *by, int64_t now,
+			    struct fail *f)
+{
+	struct fact_list l;
+	enum err rc = store_fact_list(st, ar, c->id, true, &l);
+
+	if (rc != E_OK)
+		return domain__io(f, rc);
+	for (size_t i = 0; i < l.n; i++)
+		if (!strcmp(l.items[i].key, key))
+			return effort__note(st, ar, c, "repeat_question", key, by, now, f);
+	return E_OK;
+}
+
 enum err cases_put_fact(struct store *st, struct arena *ar, int64_t case_id,
 			const char *key, const char *value_json,
 			const char *source, const struct actor *by,
@@ -278,6 +295,8 @@ enum err cases_put_fact(struct store *st, struct arena *ar, int64_t case_id,
 		rc = cases__get(st, ar, case_id, &c, f);
 	if (rc == E_OK)
 		rc = own_case(by, &c, f);
+	if (rc == E_OK && by->kind == AUTHOR_AGENT && src == SRC_CUSTOMER)
+		rc = flag_repeat(st, ar, &c, k, by, now, f);
 	if (rc == E_OK)
 		rc = cases__fact_record(st, ar, &c, k, v, src, by, now, out, f);
 	if (rc == E_OK)

@@ -13,7 +13,9 @@
 #include "domain/chat.h"
 #include "domain/customers.h"
 #include "domain/ident.h"
+#include "domain/flows.h"
 #include "domain/internal.h"
+#include "domain/verify.h"
 
 static bool slug_ok(const char *s, size_t max)
 {
@@ -316,6 +318,24 @@ static enum err join_open_case(struct store *st, struct arena *ar,
 	return E_OK;
 }
 
+/* verify_site_login - the signed identity proves who the customer is on
+ * this case; one that still holds (a second chat joining the case) is not
+ * asked again, so it is not recorded again either. */
+static enum err verify_site_login(struct store *st, struct arena *ar, const struct case_ *c,
+				  struct fail *f)
+{
+	struct verify_in v = {.method = "signed_widget_identity", .detail = "signed in on the website",
+			      .via = "website chat"};
+	struct verify_state vs;
+	enum err e;
+
+	if ((e = verify_state_of(st, ar, c->id, &vs, f)) != E_OK)
+		return e;
+	if (vs.current)
+		return E_OK;
+	return verify_record(st, ar, c->id, &v, ACTOR_SYSTEM, NULL, f);
+}
+
 enum err chat_start(struct store *st, struct arena *ar,
 		    const struct chat_start_in *in, struct contact *out,
 		    struct customer *cust, struct fail *f)
@@ -360,15 +380,10 @@ enum err chat_start(struct store *st, struct arena *ar,
 	cnew.confirm_new = true;
 	if (!c.id && (e = cases_create(st, ar, &cnew, &by, &c, f)) != E_OK)
 		return e;
-	if (in->verified_id) {
-		by.id = c.customer_id;
-		e = domain__event_add(st, c.id, c.customer_id, "verification", ACTOR_SYSTEM,
-				      VIS_PUBLIC, "Verified: signed in on the website",
-				      "{\"method\":\"signed_widget_identity\",\"level\":\"site_login\"}",
-				      now, NULL);
-		if (e != E_OK)
-			return domain__io(f, e);
-	}
+	if (in->verified_id && (e = verify_site_login(st, ar, &c, f)) != E_OK)
+		return e;
+	if ((e = flows_autostart(st, ar, &c, f)) != E_OK)
+		return e;
 	memset(out, 0, sizeof(*out));
 	out->case_id = c.id;
 	out->customer_id = c.customer_id;

@@ -154,4 +154,13 @@ enum err customers__find_or_create(struct store *st, struct arena *ar,
 				   const char *prefix, struct customer *out,
 				   bool *created, struct fail *f);
 
+/* ---- never ask twice (effort.c, verify.c, flows.c, flow_run.c) ---- */
+
+/* effort__note - record that the customer of c was made to repeat
+ * something (kind "repeat_question" or "reverification", detail the fact
+ * key or the reason) and append an internal "effort" event. */
+enum err effort__note(struct store *st, struct arena *ar, const struct case_ *c,
+		      const char *kind, const char *detail, const struct actor *by,
+		      int64_t now, struct fail *f);
+
 #endif

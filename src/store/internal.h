@@ -132,6 +132,20 @@ enum sq_stmt {
 	SQ_FOLLOWUP_GET,
 	SQ_FOLLOWUP_PUT,
 	SQ_FOLLOWUP_LAST_SENT,
+	/* never ask twice */
+	SQ_EVENT_RECENT,
+	SQ_VERIFICATION_INSERT,
+	SQ_VERIFICATION_LIST,
+	SQ_EFFORT_INSERT,
+	SQ_EFFORT_LIST,
+	SQ_FLOW_INSERT,
+	SQ_FLOW_GET,
+	SQ_FLOW_LIST,
+	SQ_FLOW_VERSIONS,
+	SQ_FLOW_RUN_INSERT,
+	SQ_FLOW_RUN_UPDATE,
+	SQ_FLOW_RUN_GET,
+	SQ_FLOW_RUN_LIST,
 
 	SQ__COUNT
 };
@@ -327,6 +341,18 @@ enum err sq__alert_ack(struct store *st, int64_t id, int64_t by, int64_t at);
 enum err sq__followup_get(struct store *st, struct arena *ar, int64_t case_id, struct followup *out);
 enum err sq__followup_put(struct store *st, struct followup *f);
 enum err sq__followup_last_sent(struct store *st, int64_t customer_id, int64_t *at);
+enum err sq__event_recent(struct store *st, struct arena *ar, int64_t case_id, const char *type, size_t limit, struct event_list *out);
+enum err sq__verification_insert(struct store *st, struct verification *v);
+enum err sq__verification_list(struct store *st, struct arena *ar, int64_t case_id, struct verification_list *out);
+enum err sq__effort_insert(struct store *st, struct effort *x);
+enum err sq__effort_list(struct store *st, struct arena *ar, int64_t case_id, struct effort_list *out);
+enum err sq__flow_insert(struct store *st, struct flow *x);
+enum err sq__flow_get(struct store *st, struct arena *ar, const char *key, int64_t version, struct flow *out);
+enum err sq__flow_list(struct store *st, struct arena *ar, const char *key, struct flow_list *out);
+enum err sq__flow_run_insert(struct store *st, struct flow_run *x);
+enum err sq__flow_run_update(struct store *st, const struct flow_run *x);
+enum err sq__flow_run_get(struct store *st, struct arena *ar, int64_t id, struct flow_run *out);
+enum err sq__flow_run_list(struct store *st, struct arena *ar, int64_t case_id, struct flow_run_list *out);
 
 /* --- SQL text of the composed statements, exposed for the plan tests ---- */
 

@@ -310,4 +310,59 @@ struct followup {
 	char *comment;           /* NULL: none */
 };
 
+/* ---- never ask twice: verification, customer effort, guided flows ---- */
+
+/* One proof of who the customer is, recorded on a case. */
+struct verification {
+	int64_t id;
+	int64_t case_id;
+	char *method;            /* phone_pin, portal_login, signed_widget_identity,
+				  * email_link, agent_questions */
+	char *level;             /* low, medium, high */
+	char *detail;            /* what was checked ("account number and PIN"), "" */
+	char *via;               /* where ("phone menu", "chat"), "" */
+	enum author_kind by_kind;
+	int64_t by_id;           /* the agent, or 0 for heed / a channel */
+	char *reason;            /* why it was asked again, NULL: first */
+	int64_t valid_until;
+	int64_t created_at;
+};
+
+/* One thing the customer was made to do twice. */
+struct effort {
+	int64_t id;
+	int64_t case_id;
+	char *kind;              /* repeat_question, reverification */
+	char *detail;            /* the fact key, or the verification reason */
+	enum author_kind by_kind;
+	int64_t by_id;
+	int64_t created_at;
+};
+
+/* One version of a guided flow; `definition` is its JSON (domain/flows.h). */
+struct flow {
+	char *key;
+	int64_t version;
+	char *title;
+	char *definition;
+	int64_t created_by;      /* agent id */
+	int64_t created_at;
+};
+
+enum flow_run_state { RUN_ACTIVE = 1, RUN_SWITCHED, RUN_FINISHED, RUN_STOPPED };
+
+/* A flow being run on a case, pinned to the version it started with. */
+struct flow_run {
+	int64_t id;
+	int64_t case_id;
+	char *flow_key;
+	int64_t version;
+	enum flow_run_state state;
+	char *outcome;           /* the outcome step reached, NULL: none */
+	enum author_kind by_kind;
+	int64_t by_id;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
 #endif

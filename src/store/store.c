@@ -623,3 +623,89 @@ enum err store_case_open_of(struct store *st, struct arena *ar, int64_t customer
 		return counted(E_IO);
 	return counted(st->ops->case_open_of(st, ar, customer_id, limit, out));
 }
+
+/* ---- never ask twice ---- */
+
+enum err store_event_recent(struct store *st, struct arena *ar, int64_t case_id, const char *type, size_t limit, struct event_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->event_recent(st, ar, case_id, type, limit, out));
+}
+
+enum err store_verification_insert(struct store *st, struct verification *v)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->verification_insert(st, v));
+}
+
+enum err store_verification_list(struct store *st, struct arena *ar, int64_t case_id, struct verification_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->verification_list(st, ar, case_id, out));
+}
+
+enum err store_effort_insert(struct store *st, struct effort *x)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->effort_insert(st, x));
+}
+
+enum err store_effort_list(struct store *st, struct arena *ar, int64_t case_id, struct effort_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->effort_list(st, ar, case_id, out));
+}
+
+enum err store_flow_insert(struct store *st, struct flow *x)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->flow_insert(st, x));
+}
+
+enum err store_flow_get(struct store *st, struct arena *ar, const char *key, int64_t version, struct flow *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->flow_get(st, ar, key, version, out));
+}
+
+enum err store_flow_list(struct store *st, struct arena *ar, const char *key, struct flow_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->flow_list(st, ar, key, out));
+}
+
+enum err store_flow_run_insert(struct store *st, struct flow_run *x)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->flow_run_insert(st, x));
+}
+
+enum err store_flow_run_update(struct store *st, const struct flow_run *x)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->flow_run_update(st, x));
+}
+
+enum err store_flow_run_get(struct store *st, struct arena *ar, int64_t id, struct flow_run *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->flow_run_get(st, ar, id, out));
+}
+
+enum err store_flow_run_list(struct store *st, struct arena *ar, int64_t case_id, struct flow_run_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->flow_run_list(st, ar, case_id, out));
+}

@@ -35,6 +35,10 @@ struct customer_list { struct customer *items; size_t n; };
 struct case_list { struct case_ *items; size_t n; };
 struct event_list { struct event *items; size_t n; };
 struct fact_list { struct fact *items; size_t n; };
+struct verification_list { struct verification *items; size_t n; };
+struct effort_list { struct effort *items; size_t n; };
+struct flow_list { struct flow *items; size_t n; };
+struct flow_run_list { struct flow_run *items; size_t n; };
 struct queue_list { struct queue_def *items; size_t n; };
 struct site_list { struct site *items; size_t n; };
 struct contact_list { struct contact *items; size_t n; };
@@ -253,6 +257,28 @@ struct store_ops {
 	enum err (*followup_put)(struct store *st, struct followup *f);
 	/* followup_last_sent - when the customer was last sent a follow-up; 0. */
 	enum err (*followup_last_sent)(struct store *st, int64_t customer_id, int64_t *at);
+	/* never ask twice: verification, customer effort, guided flows */
+	/* event_recent - the newest `limit` events of one type on a case, newest first. */
+	enum err (*event_recent)(struct store *st, struct arena *ar, int64_t case_id, const char *type, size_t limit, struct event_list *out);
+	enum err (*verification_insert)(struct store *st, struct verification *v);
+	/* verification_list - a case's verifications, newest first. */
+	enum err (*verification_list)(struct store *st, struct arena *ar, int64_t case_id, struct verification_list *out);
+	enum err (*effort_insert)(struct store *st, struct effort *x);
+	/* effort_list - what a case's customer was made to do twice, oldest first. */
+	enum err (*effort_list)(struct store *st, struct arena *ar, int64_t case_id, struct effort_list *out);
+	/* flow_insert - store the next version of x->key; sets x->version. */
+	enum err (*flow_insert)(struct store *st, struct flow *x);
+	/* flow_get - one version of a flow (0: the newest); E_NOTFOUND if none. */
+	enum err (*flow_get)(struct store *st, struct arena *ar, const char *key, int64_t version, struct flow *out);
+	/* flow_list - key NULL: the newest version of every flow, by key; else
+	 * every version of that flow, newest first. */
+	enum err (*flow_list)(struct store *st, struct arena *ar, const char *key, struct flow_list *out);
+	enum err (*flow_run_insert)(struct store *st, struct flow_run *x);
+	/* flow_run_update - state, outcome and updated_at; E_NOTFOUND if none. */
+	enum err (*flow_run_update)(struct store *st, const struct flow_run *x);
+	enum err (*flow_run_get)(struct store *st, struct arena *ar, int64_t id, struct flow_run *out);
+	/* flow_run_list - the runs on a case, newest first. */
+	enum err (*flow_run_list)(struct store *st, struct arena *ar, int64_t case_id, struct flow_run_list *out);
 };
 
 /* Every backend handle starts with this. */
@@ -382,6 +408,18 @@ enum err store_alert_ack(struct store *st, int64_t id, int64_t by, int64_t at);
 enum err store_followup_get(struct store *st, struct arena *ar, int64_t case_id, struct followup *out);
 enum err store_followup_put(struct store *st, struct followup *f);
 enum err store_followup_last_sent(struct store *st, int64_t customer_id, int64_t *at);
+enum err store_event_recent(struct store *st, struct arena *ar, int64_t case_id, const char *type, size_t limit, struct event_list *out);
+enum err store_verification_insert(struct store *st, struct verification *v);
+enum err store_verification_list(struct store *st, struct arena *ar, int64_t case_id, struct verification_list *out);
+enum err store_effort_insert(struct store *st, struct effort *x);
+enum err store_effort_list(struct store *st, struct arena *ar, int64_t case_id, struct effort_list *out);
+enum err store_flow_insert(struct store *st, struct flow *x);
+enum err store_flow_get(struct store *st, struct arena *ar, const char *key, int64_t version, struct flow *out);
+enum err store_flow_list(struct store *st, struct arena *ar, const char *key, struct flow_list *out);
+enum err store_flow_run_insert(struct store *st, struct flow_run *x);
+enum err store_flow_run_update(struct store *st, const struct flow_run *x);
+enum err store_flow_run_get(struct store *st, struct arena *ar, int64_t id, struct flow_run *out);
+enum err store_flow_run_list(struct store *st, struct arena *ar, int64_t case_id, struct flow_run_list *out);
 
 /* store_errors - backend errors (E_IO) seen by the wrappers, for /metrics. */
 uint64_t store_errors(void);

@@ -320,12 +320,74 @@ static const char migration_5[] =
 	"CREATE INDEX followups_customer ON followups(customer_id, sent_at);"
 	"PRAGMA user_version = 5;";
 
+/* Never ask twice (issue 5): verifications and customer effort, both
+ * append-only like the timeline; guided flows, one row per version (a run
+ * keeps the version it started with); runs of flows on cases. */
+static const char migration_6[] =
+	"CREATE TABLE verifications ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  method TEXT NOT NULL,"
+	"  level TEXT NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  via TEXT NOT NULL,"
+	"  by_kind INTEGER NOT NULL,"
+	"  by_id INTEGER,"
+	"  reason TEXT,"
+	"  valid_until INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX verifications_case ON verifications(case_id, id);"
+	"CREATE TABLE effort ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  kind TEXT NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  by_kind INTEGER NOT NULL,"
+	"  by_id INTEGER,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX effort_case ON effort(case_id, id);"
+	"CREATE TRIGGER verifications_no_update BEFORE UPDATE ON verifications"
+	"  BEGIN SELECT RAISE(ABORT, 'verifications are append-only'); END;"
+	"CREATE TRIGGER verifications_no_delete BEFORE DELETE ON verifications"
+	"  BEGIN SELECT RAISE(ABORT, 'verifications are append-only'); END;"
+	"CREATE TRIGGER effort_no_update BEFORE UPDATE ON effort"
+	"  BEGIN SELECT RAISE(ABORT, 'effort is append-only'); END;"
+	"CREATE TRIGGER effort_no_delete BEFORE DELETE ON effort"
+	"  BEGIN SELECT RAISE(ABORT, 'effort is append-only'); END;"
+	"CREATE TABLE flows ("
+	"  key TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  definition TEXT NOT NULL,"
+	"  created_by INTEGER REFERENCES agents(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (key, version)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE flow_runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  flow_key TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  outcome TEXT,"
+	"  by_kind INTEGER NOT NULL,"
+	"  by_id INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  FOREIGN KEY (flow_key, version) REFERENCES flows(key, version)"
+	") STRICT;"
+	"CREATE INDEX flow_runs_case ON flow_runs(case_id, id);"
+	"PRAGMA user_version = 6;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
 	migration_4,
 	migration_5,
+	migration_6,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -113,6 +113,36 @@ out:
 	return e;
 }
 
+enum err sq__event_recent(struct store *base, struct arena *ar, int64_t case_id,
+			  const char *type, size_t limit, struct event_list *out)
+{
+	struct sq_store *st = sq__from(base);
+	sqlite3_stmt *s;
+	void *items = NULL;
+	int rc = SQLITE_OK;
+	enum err e;
+
+	out->items = NULL;
+	out->n = 0;
+	/* backwards along (case_id, id), so the newest come first and a long
+	 * timeline is read only as far as it takes */
+	e = sq__stmt(st, SQ_EVENT_RECENT,
+		     "SELECT " EVENT_COLS " FROM events WHERE case_id = ?1 AND type = ?2"
+		     " ORDER BY id DESC LIMIT ?3",
+		     &s);
+	if (e != E_OK)
+		goto out;
+	sq__bind_i64(s, 1, case_id, &rc);
+	sq__bind_text(s, 2, type, &rc);
+	sq__bind_limit(s, 3, limit, &rc);
+	e = sq__collect(st, s, rc, ar, sizeof(struct event), read_event,
+			"event_recent", &items, &out->n);
+	out->items = items;
+out:
+	sq__done(s);
+	return e;
+}
+
 enum err sq__event_last_id(struct store *base, int64_t case_id, int64_t *id)
 {
 	struct sq_store *st = sq__from(base);
