@@ -73,9 +73,10 @@ static json_t *known_json(const struct flow_known *k)
 
 static json_t *run_json(const struct flow_run *r, const char *title)
 {
-	return json_pack("{s:I, s:I, s:s, s:I, s:s*, s:s, s:o, s:o, s:o}", "id",
+	return json_pack("{s:I, s:I, s:s, s:I, s:o, s:s, s:o, s:o, s:o}", "id",
 			 (json_int_t)r->id, "case_id", (json_int_t)r->case_id, "flow",
-			 r->flow_key, "version", (json_int_t)r->version, "title", title, "state",
+			 r->flow_key, "version", (json_int_t)r->version, "title",
+			 title ? json_string(title) : json_null(), "state",
 			 flow_run_state_name(r->state), "outcome",
 			 r->outcome ? json_string(r->outcome) : json_null(), "created_at",
 			 api_time_json(r->created_at), "updated_at", api_time_json(r->updated_at));

@@ -342,7 +342,7 @@ enum err flows_answer(struct store *st, struct arena *ar, int64_t run_id,
 		return fail_set(f, E_UNPROC, NULL, "step", "'%.64s' is not a step that takes an answer",
 				in->step);
 	if (by->kind == AUTHOR_CUSTOMER && !s->customer)
-		return fail_set(f, E_FORBIDDEN, "agent_step", "step",
+		return fail_set(f, E_UNPROC, "agent_step", "step",
 				"this step is for the agent");
 	if ((e = store_fact_list(st, ar, c.id, true, &facts)) != E_OK)
 		return domain__io(f, e);

@@ -333,7 +333,7 @@ class NeverAskTwice(ServerTest):
         self.assertStatus(r, 200)
         self.assertIsNone(r.json["question"], "the next step is the agent's")
         r = self.anon.post("/api/v1/status/%s/answers" % token, {"step": "line", "value": "ok"})
-        self.assertError(r, 403, "forbidden", "step")
+        self.assertError(r, 422, "invalid_value", "step")
         r = self.anon.post("/api/v1/status/%s/answers" % token, {"step": "model", "value": "HX-300"})
         self.assertError(r, 409, "conflict", "step")
         self.assertError(self.anon.post("/api/v1/status/nope/answers", {"step": "model", "value": 1}),

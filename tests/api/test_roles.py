@@ -20,6 +20,12 @@ ROLES = ("agent", "supervisor", "admin")
 BOGUS_STATUS_TOKENS = ("A" * 32, "x", "bogus-" + "0" * 40, "A" * 65)
 
 
+MATRIX_FLOW = {"title": "Matrix", "start": "q", "steps": [
+    {"id": "q", "type": "question", "fact": "matrix.q", "text": "Yes?", "audience": "customer",
+     "answer": "yes_no", "next": "end"},
+    {"id": "end", "type": "outcome", "outcome": "resolved"}]}
+
+
 def iso_in(ms):
     """RFC 3339 UTC with milliseconds, ms from now."""
     t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(milliseconds=ms)
@@ -70,6 +76,12 @@ class RoleMatrix(ServerTest):
             "owner_id": cls.ids["agent"]})
         assert r.status == 201, r
         cls.alert_id = cls.wait_alert_to(cls.ids["agent"])
+        # a guided flow whose first step the customer answers, and a run of it
+        r = cls.supervisor.put("/api/v1/flows/matrix-flow", MATRIX_FLOW)
+        assert r.status == 201, r
+        r = cls.admin.post("/api/v1/cases/%d/flow-runs" % cls.case_id, {"flow": "matrix-flow"})
+        assert r.status == 201, r
+        cls.run_id = r.json["id"]
 
     @classmethod
     def new_case_for_matrix(cls, subject):
@@ -177,6 +189,30 @@ class RoleMatrix(ServerTest):
             ("POST", "/api/v1/saved-replies"): call("POST", "/api/v1/saved-replies",
                                                     {"title": "Hi", "body": "Hello"}),
             ("DELETE", "/api/v1/saved-replies/{id}"): self.delete_own_reply,
+            ("GET", "/api/v1/cases/{id}/verifications"): call("GET", "/api/v1/cases/%d/verifications" % c),
+            ("POST", "/api/v1/cases/{id}/verifications"): call(
+                "POST", "/api/v1/cases/%d/verifications" % c,
+                {"method": "agent_questions", "reason": "customer_request"}),
+            ("GET", "/api/v1/cases/{id}/effort"): call("GET", "/api/v1/cases/%d/effort" % c),
+            ("GET", "/api/v1/cases/{id}/handoff-draft"): call("GET", "/api/v1/cases/%d/handoff-draft" % c),
+            ("GET", "/api/v1/cases/{id}/handoffs"): call("GET", "/api/v1/cases/%d/handoffs" % c),
+            ("POST", "/api/v1/cases/{id}/handoffs"): call("POST", "/api/v1/cases/%d/handoffs" % c,
+                                                          {"to_agent_id": t, "summary": "matrix"}),
+            ("GET", "/api/v1/cases/{id}/flow-runs"): call("GET", "/api/v1/cases/%d/flow-runs" % c),
+            ("POST", "/api/v1/cases/{id}/flow-runs"): call("POST", "/api/v1/cases/%d/flow-runs" % c,
+                                                           {"flow": "matrix-flow"}),
+            ("GET", "/api/v1/flow-runs/{id}"): call("GET", "/api/v1/flow-runs/%d" % self.run_id),
+            ("POST", "/api/v1/flow-runs/{id}/answers"): self.answer_new_run,
+            ("GET", "/api/v1/flows"): call("GET", "/api/v1/flows"),
+            ("GET", "/api/v1/flows/{key}"): call("GET", "/api/v1/flows/matrix-flow"),
+            ("PUT", "/api/v1/flows/{key}"): call("PUT", "/api/v1/flows/matrix-flow", MATRIX_FLOW),
+            ("GET", "/api/v1/flows/{key}/versions"): call("GET", "/api/v1/flows/matrix-flow/versions"),
+            ("POST", "/api/v1/status/{token}/answers"): self.answer_on_new_page,
+            ("GET", "/api/v1/chat/questions"): call("GET", "/api/v1/chat/questions"),
+            ("OPTIONS", "/api/v1/chat/questions"): call("OPTIONS", "/api/v1/chat/questions"),
+            ("POST", "/api/v1/chat/answers"): call("POST", "/api/v1/chat/answers",
+                                                   {"step": "q", "value": True}),
+            ("OPTIONS", "/api/v1/chat/answers"): call("OPTIONS", "/api/v1/chat/answers"),
             ("GET", "/widget.js"): call("GET", "/widget.js"),
             ("GET", "/console/"): call("GET", "/console/"),
             ("GET", "/console/{file}"): call("GET", "/console/console.js"),
@@ -195,7 +231,26 @@ class RoleMatrix(ServerTest):
                 "/api/v1/status/%s/messages" % q(token), {"body": "matrix"}, token=tok),
             ("POST", "/api/v1/status/{token}/followup"): lambda tok: a.post(
                 "/api/v1/status/%s/followup" % q(token), {"fixed": True}, token=tok),
+            ("POST", "/api/v1/status/{token}/answers"): lambda tok: a.post(
+                "/api/v1/status/%s/answers" % q(token), {"step": "q", "value": True}, token=tok),
         }
+
+    def new_run(self):
+        """A case of its own with the matrix flow running: (case id, run id)."""
+        cid = self.new_case_for_matrix("flow")
+        r = self.admin.post("/api/v1/cases/%d/flow-runs" % cid, {"flow": "matrix-flow"})
+        self.assertStatus(r, 201, "starting a run")
+        return cid, r.json["id"]
+
+    def answer_new_run(self, tok):
+        return self.anon.post("/api/v1/flow-runs/%d/answers" % self.new_run()[1],
+                              {"step": "q", "value": True}, token=tok)
+
+    def answer_on_new_page(self, tok):
+        """The customer's answer on a page of its own (a step is answered once)."""
+        cid = self.new_run()[0]
+        return self.anon.post("/api/v1/status/%s/answers" % self.status_link(cid),
+                              {"step": "q", "value": True}, token=tok)
 
     def delete_own_reply(self, tok):
         """Each caller deletes a reply of its own (another's is 403)."""

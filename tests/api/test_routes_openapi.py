@@ -23,21 +23,23 @@ METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # The customer's status page: no login, the token in the path is the
 # credential; a token that opens nothing is 404 whoever asks.
 STATUS_TOKEN = {("GET", "/api/v1/status/{token}"), ("POST", "/api/v1/status/{token}/messages"),
-                ("POST", "/api/v1/status/{token}/followup")}
+                ("POST", "/api/v1/status/{token}/followup"), ("POST", "/api/v1/status/{token}/answers")}
 # Routes anyone may call; the widget's chat routes check the site's origin.
 PUBLIC = {("GET", "/healthz"), ("GET", "/metrics"), ("POST", "/api/v1/sessions"),
           ("POST", "/api/v1/chat/sessions"), ("OPTIONS", "/api/v1/chat/sessions"),
           ("OPTIONS", "/api/v1/chat/transcript"), ("OPTIONS", "/api/v1/chat/transcript/email"),
+          ("OPTIONS", "/api/v1/chat/questions"), ("OPTIONS", "/api/v1/chat/answers"),
           ("GET", "/widget.js"), ("GET", "/console/"), ("GET", "/console/{file}"),
           ("GET", "/demo/"), ("GET", "/status/"), ("GET", "/status/{file}")} | STATUS_TOKEN
 # Routes for a chat visitor's token (heedv_...), not for staff tokens.
-VISITOR = {("GET", "/api/v1/chat/transcript"), ("POST", "/api/v1/chat/transcript/email")}
+VISITOR = {("GET", "/api/v1/chat/transcript"), ("POST", "/api/v1/chat/transcript/email"),
+           ("GET", "/api/v1/chat/questions"), ("POST", "/api/v1/chat/answers")}
 ADMIN_ONLY = {("POST", "/api/v1/agents"), ("PATCH", "/api/v1/agents/{id}"),
               ("POST", "/api/v1/queues"), ("GET", "/api/v1/sites"), ("POST", "/api/v1/sites"),
               ("PUT", "/api/v1/calendars/{name}"), ("POST", "/api/v1/sla-policies"),
               ("DELETE", "/api/v1/sla-policies/{queue}/{priority}")}
 SUPERVISOR_UP = {("GET", "/api/v1/agents"), ("GET", "/api/v1/agents/{id}"),
-                 ("GET", "/api/v1/chat/stats")}
+                 ("GET", "/api/v1/chat/stats"), ("PUT", "/api/v1/flows/{key}")}
 ROLE_GATED = ADMIN_ONLY | SUPERVISOR_UP
 
 
@@ -140,6 +142,17 @@ class OpenAPIDocument(unittest.TestCase):
             ("DELETE", "/api/v1/saved-replies/{id}"),
             ("GET", "/widget.js"), ("GET", "/console/"), ("GET", "/console/{file}"),
             ("GET", "/demo/"), ("GET", "/status/"), ("GET", "/status/{file}"),
+            ("GET", "/api/v1/cases/{id}/verifications"),
+            ("POST", "/api/v1/cases/{id}/verifications"),
+            ("GET", "/api/v1/cases/{id}/effort"), ("GET", "/api/v1/cases/{id}/handoff-draft"),
+            ("GET", "/api/v1/cases/{id}/handoffs"), ("POST", "/api/v1/cases/{id}/handoffs"),
+            ("GET", "/api/v1/cases/{id}/flow-runs"), ("POST", "/api/v1/cases/{id}/flow-runs"),
+            ("GET", "/api/v1/flow-runs/{id}"), ("POST", "/api/v1/flow-runs/{id}/answers"),
+            ("GET", "/api/v1/flows"), ("GET", "/api/v1/flows/{key}"),
+            ("PUT", "/api/v1/flows/{key}"), ("GET", "/api/v1/flows/{key}/versions"),
+            ("POST", "/api/v1/status/{token}/answers"),
+            ("GET", "/api/v1/chat/questions"), ("OPTIONS", "/api/v1/chat/questions"),
+            ("POST", "/api/v1/chat/answers"), ("OPTIONS", "/api/v1/chat/answers"),
         }
         self.assertEqual(spec_routes(self.spec), want)
 
@@ -373,6 +386,32 @@ class ResponsesMatchSchemas(ServerTest):
         self.assertEqual(view["followup"]["state"], "answered")
         self.assertEqual(self.agent.delete(path + "/status-link").status, 204)
         self.check(self.anon.get("/api/v1/status/" + token), 404, "Error")
+
+    def test_never_ask_twice_records(self):
+        from test_roles import MATRIX_FLOW
+        case = self.new_case(subject="wifi keeps dropping")
+        path = "/api/v1/cases/%d" % case["id"]
+        self.check(self.supervisor.put("/api/v1/flows/schema-flow", MATRIX_FLOW), 201, "Flow")
+        self.check(self.agent.get("/api/v1/flows"), 200, "FlowList")
+        self.check(self.agent.get("/api/v1/flows/schema-flow/versions"), 200, "FlowList")
+        run = self.check(self.agent.post(path + "/flow-runs", {"flow": "schema-flow"}), 201,
+                         "FlowRunView")
+        self.check(self.agent.get(path + "/flow-runs"), 200, "FlowRunList")
+        token = self.agent.post(path + "/status-link", {}).json["url"].split("#", 1)[1]
+        page = self.check(self.anon.get("/api/v1/status/" + token), 200, "StatusView")
+        self.assertEqual(page["guided"]["question"]["id"], "q")
+        self.check(self.anon.post("/api/v1/status/%s/answers" % token, {"step": "q", "value": True}),
+                   200, "CustomerGuided")
+        done = self.check(self.agent.get("/api/v1/flow-runs/%d" % run["id"]), 200, "FlowRunView")
+        self.assertEqual(done["end"]["outcome"], "resolved")
+        self.check(self.agent.post(path + "/verifications", {"method": "phone_pin"}), 201,
+                   "Verification")
+        self.check(self.agent.get(path + "/verifications"), 200, "VerificationState")
+        self.check(self.agent.get(path + "/effort"), 200, "Effort")
+        self.check(self.agent.get(path + "/handoff-draft"), 200, "HandoffDraft")
+        self.check(self.agent.post(path + "/handoffs", {"queue": "general", "summary": "over"}),
+                   201, "Event")
+        self.check(self.agent.get(path + "/handoffs"), 200, "HandoffList")
 
     def test_alerts(self):
         case = self.new_case(subject="alerting")
