@@ -40,12 +40,25 @@ static bool equal(const char *a, const char *b)
 	return same;
 }
 
+/* at_least - is the JSON text a number >= min? */
+static bool at_least(const char *json, double min)
+{
+	json_t *x = json_loads(json, JSON_DECODE_ANY, NULL);
+	bool yes = json_is_number(x) && json_number_value(x) >= min;
+
+	json_decref(x);
+	return yes;
+}
+
 /* follow - the step after s once its fact has value_json. */
 static int follow(const struct flow_step *s, const char *value_json)
 {
-	for (size_t i = 0; i < s->n_branches; i++)
-		if (equal(s->branches[i].when, value_json))
-			return s->branches[i].next;
+	for (size_t i = 0; i < s->n_branches; i++) {
+		const struct flow_branch *b = &s->branches[i];
+
+		if (b->has_at_least ? at_least(value_json, b->at_least) : equal(b->when, value_json))
+			return b->next;
+	}
 	return s->next;
 }
 

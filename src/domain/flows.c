@@ -194,7 +194,7 @@ static enum err parse_options(struct parse *p, json_t *o, struct flow_step *s)
 static enum err parse_branches(struct parse *p, json_t *o, struct flow_step *s,
 			       json_t **targets)
 {
-	static const char *const keys[] = {"when", "next", NULL};
+	static const char *const keys[] = {"when", "at_least", "next", NULL};
 	json_t *a = json_object_get(o, "branches"), *b;
 	size_t i;
 
@@ -205,6 +205,7 @@ static enum err parse_branches(struct parse *p, json_t *o, struct flow_step *s,
 	s->n_branches = json_array_size(a);
 	if (!(s->branches = arena_alloc(p->ar, (s->n_branches + 1) * sizeof(*s->branches))))
 		return domain__nomem(p->f);
+	memset(s->branches, 0, (s->n_branches + 1) * sizeof(*s->branches));
 	json_array_foreach(a, i, b) {
 		char field[40];
 		json_t *when = json_object_get(b, "when");
@@ -213,6 +214,18 @@ static enum err parse_branches(struct parse *p, json_t *o, struct flow_step *s,
 		snprintf(field, sizeof(field), "branches[%zu]", i);
 		if (!json_is_object(b))
 			return bad(p, E_UNPROC, field, "must be an object%s", NULL);
+		if (s->answer == ANSWER_NUMBER && json_object_get(b, "at_least")) {
+			json_t *min = json_object_get(b, "at_least");
+
+			snprintf(field, sizeof(field), "branches[%zu].at_least", i);
+			if (!json_is_number(min) || when)
+				return bad(p, E_UNPROC, field,
+					   "must be a number, instead of \"when\"%s", NULL);
+			s->branches[i].has_at_least = true;
+			s->branches[i].at_least = json_number_value(min);
+			targets[i] = json_object_get(b, "next");
+			continue;
+		}
 		snprintf(field, sizeof(field), "branches[%zu].when", i);
 		if (!when || !value_fits(s, when))
 			return bad(p, E_UNPROC, field,
@@ -225,7 +238,7 @@ static enum err parse_branches(struct parse *p, json_t *o, struct flow_step *s,
 				(void)x;
 				if (index_of(keys, k) < 0)
 					return bad(p, E_UNPROC, field,
-						   "takes only \"when\" and \"next\"%s", NULL);
+						   "takes only \"when\" (or \"at_least\") and \"next\"%s", NULL);
 			}
 		}
 		if (!(text = json_dumps(when, JSON_ENCODE_ANY | JSON_COMPACT)))

@@ -18,7 +18,8 @@
  *
  * Every question or action step is keyed by a fact; its answer is recorded
  * as that fact on the case, and `branches` (the first whose `when` equals
- * the answer) or `next` choose the step after.  Outcome steps end a run
+ * the answer, or for number answers whose `at_least` it reaches) or `next`
+ * choose the step after.  Outcome steps end a run
  * (resolved, escalate, replace_unit).  Steps form no loop and every step
  * is reachable from `start`.
  *
@@ -53,7 +54,9 @@ enum flow_step_type { STEP_QUESTION = 1, STEP_ACTION, STEP_OUTCOME };
 enum flow_answer { ANSWER_YES_NO = 1, ANSWER_CHOICE, ANSWER_TEXT, ANSWER_NUMBER };
 
 struct flow_branch {
-	char *when;              /* the JSON value, as given */
+	char *when;              /* the JSON value to equal, or NULL */
+	bool has_at_least;       /* number answers: taken when value >= at_least */
+	double at_least;
 	int next;                /* step index */
 };
 
