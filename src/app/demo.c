@@ -9,7 +9,9 @@
  * cases' clocks run; the promises made in the stories (an update "by 15:00
  * today", a callback after a voicemail) were never kept, so the first
  * `heed serve` breaks them in front of you: warnings, customer notices,
- * supervisor alerts.
+ * supervisor alerts.  Three sample guided flows ship too (router down, slow
+ * Wi-Fi, maintenance that keeps failing); the maintenance story's case runs
+ * its flow straight to "replace the unit", since the case already knows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +24,10 @@
 #include "domain/cases.h"
 #include "domain/chat_config.h"
 #include "domain/customers.h"
+#include "domain/flows.h"
 #include "domain/promises.h"
 #include "domain/sla.h"
+#include "domain/verify.h"
 
 #define DEMO_PASSWORD "heed-demo-pass"
 #define MIN (60 * 1000LL)
@@ -44,7 +48,8 @@ static const struct { const char *name, *skills; } queues[] = {
 
 /* One step on a case timeline.  kind: 'c' customer message, 'a' agent
  * message, 'n' internal note, 's' status, 'o' assign to agent index,
- * 'f' fact "key=json", 'p' promise "kind=minutes". */
+ * 'f' fact "key=json", 'p' promise "kind=minutes", 'g' run the guided flow
+ * named, 'v' verified by PIN, text the channel. */
 struct step { int at_min; char kind; const char *text; };
 
 struct demo_case {
@@ -68,7 +73,7 @@ static const struct demo_case cases[] = {
 	 "Integration failing since Monday - ticket open three days", "support", "high",
 	 "Our shipment sync has failed since Monday. We opened a ticket three days ago and heard nothing.",
 	 {"customer.id_verified_via=\"phone_menu\"", "integration.error=\"HTTP 502 from /sync\"", NULL}, 76,
-	 {{30, 'o', "1"}, {32, 'a', "I own this now. I can see the 502s on our side; I am not putting you on hold - "
+	 {{0, 'v', "phone menu"}, {30, 'o', "1"}, {32, 'a', "I own this now. I can see the 502s on our side; I am not putting you on hold - "
 		       "I'll update you here by 15:00 today with either a fix or a clear plan."},
 	  {33, 'p', "update=180"},
 	  {34, 'n', "Escalated to platform team; sync worker crash-looping after deploy."},
@@ -83,7 +88,8 @@ static const struct demo_case cases[] = {
 	 "Annual maintenance fails on the unit", "devices", "high",
 	 "Annual maintenance fails. We did it three times, twice with a technician watching.",
 	 {"tried.maintenance=3", "tried.maintenance_observed_by_pro=2", "device.model=\"AQ-300\"", NULL}, 20,
-	 {{6, 'o', "2"}, {8, 'n', "Customer already ran maintenance 3x (2x observed). Do NOT ask again - replacement criteria met."},
+	 {{6, 'o', "2"}, {7, 'g', "maintenance-fails"},
+	  {8, 'n', "Customer already ran maintenance 3x (2x observed). Do NOT ask again - replacement criteria met."},
 	  {9, 'a', "Thank you for the detail - three attempts is enough. We're sending a replacement unit; you'll get tracking by email today."},
 	  {10, 'f', "resolution.replacement=\"AQ-300 shipped\""}}},
 	{"Ruth Ambrose", NULL, "+1 617 555 0188", NULL,
@@ -108,7 +114,8 @@ static const struct demo_case cases[] = {
 	{"Bill Novak", "bill.novak@example.com", NULL, "ISP-1200-777",
 	 "Slow speeds in the evening", "support", "low",
 	 "Speeds drop to 5 Mbit/s every evening between 7 and 11.",
-	 {"tried.router_restart=2", "speed.evening_mbps=5", NULL}, 2, {{0, 'n', "Known congestion in area 7: linked to problem PR-12."}}},
+	 {"tried.router_restart=2", "speed.evening_mbps=5", NULL}, 2, {{0, 'n', "Known congestion in area 7: linked to problem PR-12."},
+	  {1, 'g', "router-slow-wifi"}}},
 	{"Oluwaseun Adeyemi", "seun@example.ng", "+234 803 555 0101", NULL,
 	 "Change of billing address", "billing", "low",
 	 "Please update my billing address to 12 Marina Road, Lagos.", {NULL}, 1, {{0, 'o', "2"}}},
@@ -182,6 +189,18 @@ static enum err run_step(struct store *st, struct arena *ar, int64_t case_id,
 		pn.in_ms = atoll(eq + 1) * MIN;
 		return promises_make(st, ar, case_id, &pn, by, &pr, f);
 	}
+	case 'g': {
+		struct flow_view v;
+		bool created;
+
+		return flows_start(st, ar, case_id, s->text, by, &v, &created, f);
+	}
+	case 'v': {
+		struct verify_in vi = {.method = "phone_pin", .detail = "account number and PIN",
+				       .via = s->text};
+
+		return verify_record(st, ar, case_id, &vi, ACTOR_SYSTEM, NULL, f);
+	}
 	}
 	return E_INVAL;
 }
@@ -222,6 +241,83 @@ static enum err add_case(struct store *st, struct arena *ar, const struct demo_c
 			return e;
 	}
 	return E_OK;
+}
+
+/* The sample guided flows (docs/flows.md), as an admin would save them. */
+static const struct { const char *key, *doc; } demo_flows[] = {
+	{"router-no-internet",
+	 "{\"title\":\"Router: no internet\",\"description\":\"The connection is down. Checks "
+	 "the customer can do alone come first.\",\"start\":\"model\",\"auto_queues\":[\"suppo"
+	 "rt\"],\"steps\":[{\"id\":\"model\",\"type\":\"question\",\"fact\":\"device.model\","
+	 "\"label\":\"Router model\",\"text\":\"Which router do you have? The model is on the "
+	 "label underneath.\",\"audience\":\"customer\",\"answer\":\"choice\",\"options\":[\"H"
+	 "X-200\",\"HX-300\",\"Other\"],\"next\":\"power\"},{\"id\":\"power\",\"type\":\"actio"
+	 "n\",\"fact\":\"tried.power_cycle\",\"label\":\"Power cycled\",\"text\":\"Unplug the "
+	 "router, wait 30 seconds, plug it back in and wait two minutes. Did you do that?\",\""
+	 "audience\":\"customer\",\"answer\":\"yes_no\",\"branches\":[{\"when\":false,\"next\""
+	 ":\"power_now\"}],\"next\":\"lights\"},{\"id\":\"power_now\",\"type\":\"action\",\"fa"
+	 "ct\":\"tried.power_cycle_with_agent\",\"label\":\"Power cycled with the agent\",\"te"
+	 "xt\":\"Power cycle the router together with the customer now.\",\"audience\":\"agent"
+	 "\",\"answer\":\"yes_no\",\"next\":\"lights\"},{\"id\":\"lights\",\"type\":\"question"
+	 "\",\"fact\":\"device.red_light\",\"label\":\"Red light\",\"text\":\"Which light on t"
+	 "he router is red?\",\"audience\":\"customer\",\"answer\":\"choice\",\"options\":[\"n"
+	 "one\",\"internet\",\"power\"],\"branches\":[{\"when\":\"none\",\"next\":\"fixed\"},{"
+	 "\"when\":\"power\",\"next\":\"swap\"}],\"next\":\"line\"},{\"id\":\"line\",\"type\":"
+	 "\"action\",\"fact\":\"line.test\",\"label\":\"Line test\",\"text\":\"Run a line test"
+	 " on the customer's line.\",\"audience\":\"agent\",\"answer\":\"choice\",\"options\":"
+	 "[\"ok\",\"fault\"],\"branches\":[{\"when\":\"fault\",\"next\":\"network\"}],\"next\""
+	 ":\"swap\"},{\"id\":\"fixed\",\"type\":\"outcome\",\"outcome\":\"resolved\",\"text\":"
+	 "\"The connection is back.\"},{\"id\":\"swap\",\"type\":\"outcome\",\"outcome\":\"rep"
+	 "lace_unit\",\"text\":\"The router is faulty: send a replacement.\"},{\"id\":\"networ"
+	 "k\",\"type\":\"outcome\",\"outcome\":\"escalate\",\"queue\":\"support\",\"text\":\"L"
+	 "ine fault: the network team takes it.\"}]}"},
+	{"router-slow-wifi",
+	 "{\"title\":\"Router: slow Wi-Fi\",\"description\":\"Speeds are fine by cable but slo"
+	 "w over Wi-Fi.\",\"start\":\"model\",\"steps\":[{\"id\":\"model\",\"type\":\"question"
+	 "\",\"fact\":\"device.model\",\"label\":\"Router model\",\"text\":\"Which router do y"
+	 "ou have?\",\"audience\":\"customer\",\"answer\":\"choice\",\"options\":[\"HX-200\","
+	 "\"HX-300\",\"Other\"],\"next\":\"power\"},{\"id\":\"power\",\"type\":\"action\",\"fa"
+	 "ct\":\"tried.power_cycle\",\"label\":\"Power cycled\",\"text\":\"Unplug the router f"
+	 "or 30 seconds and plug it back in. Done?\",\"audience\":\"customer\",\"answer\":\"ye"
+	 "s_no\",\"next\":\"channel\"},{\"id\":\"channel\",\"type\":\"action\",\"fact\":\"trie"
+	 "d.wifi_channel\",\"label\":\"Wi-Fi channel changed\",\"text\":\"Change the Wi-Fi cha"
+	 "nnel to 1, 6 or 11 in the router settings. Is it faster now?\",\"audience\":\"custom"
+	 "er\",\"answer\":\"yes_no\",\"branches\":[{\"when\":true,\"next\":\"fixed\"}],\"next"
+	 "\":\"line\"},{\"id\":\"line\",\"type\":\"action\",\"fact\":\"line.test\",\"label\":"
+	 "\"Line test\",\"text\":\"Run a line test on the customer's line.\",\"audience\":\"ag"
+	 "ent\",\"answer\":\"choice\",\"options\":[\"ok\",\"fault\"],\"branches\":[{\"when\":"
+	 "\"fault\",\"next\":\"network\"}],\"next\":\"swap\"},{\"id\":\"fixed\",\"type\":\"out"
+	 "come\",\"outcome\":\"resolved\",\"text\":\"Wi-Fi is fast again.\"},{\"id\":\"swap\","
+	 "\"type\":\"outcome\",\"outcome\":\"replace_unit\",\"text\":\"Send a replacement rout"
+	 "er.\"},{\"id\":\"network\",\"type\":\"outcome\",\"outcome\":\"escalate\",\"queue\":"
+	 "\"support\",\"text\":\"Line fault: the network team takes it.\"}]}"},
+	{"maintenance-fails",
+	 "{\"title\":\"Annual maintenance fails\",\"description\":\"Story 003: never make the "
+	 "customer repeat maintenance already done.\",\"start\":\"model\",\"steps\":[{\"id\":"
+	 "\"model\",\"type\":\"question\",\"fact\":\"device.model\",\"label\":\"Unit model\","
+	 "\"text\":\"Which unit is it? The model is on the front panel.\",\"audience\":\"custo"
+	 "mer\",\"answer\":\"text\",\"next\":\"tries\"},{\"id\":\"tries\",\"type\":\"question"
+	 "\",\"fact\":\"tried.maintenance\",\"label\":\"Maintenance runs so far\",\"text\":\"H"
+	 "ow many times has the annual maintenance been run and failed?\",\"audience\":\"custo"
+	 "mer\",\"answer\":\"number\",\"branches\":[{\"at_least\":3,\"next\":\"swap\"}],\"next"
+	 "\":\"run\"},{\"id\":\"run\",\"type\":\"action\",\"fact\":\"maintenance.passed_with_a"
+	 "gent\",\"label\":\"Maintenance run with the agent\",\"text\":\"Run the maintenance t"
+	 "ogether, step by step. Did it pass?\",\"audience\":\"agent\",\"answer\":\"yes_no\","
+	 "\"branches\":[{\"when\":true,\"next\":\"fixed\"}],\"next\":\"swap\"},{\"id\":\"fixed"
+	 "\",\"type\":\"outcome\",\"outcome\":\"resolved\",\"text\":\"Maintenance passed.\"},{"
+	 "\"id\":\"swap\",\"type\":\"outcome\",\"outcome\":\"replace_unit\",\"text\":\"Enough "
+	 "tries: send a replacement unit.\"}]}"},
+};
+
+static enum err add_flows(struct store *st, struct arena *ar, int64_t admin_id, struct fail *f)
+{
+	struct actor by = {AUTHOR_AGENT, admin_id, ROLE_ADMIN};
+	struct flow fl;
+	enum err e = E_OK;
+
+	for (size_t i = 0; !e && i < sizeof(demo_flows) / sizeof(demo_flows[0]); i++)
+		e = flows_put(st, ar, demo_flows[i].key, demo_flows[i].doc, &by, &fl, f);
+	return e;
 }
 
 /* hours - the office calendar and the SLA of the support and billing
@@ -295,6 +391,8 @@ enum err demo_load(struct store *st)
 	}
 	if (!e)
 		e = hours(st, &ar, ids, &f);
+	if (!e)
+		e = add_flows(st, &ar, ids[0], &f);
 	for (size_t i = 0; !e && i < sizeof(cases) / sizeof(cases[0]); i++)
 		e = add_case(st, &ar, &cases[i], ids, now, &f);
 	clock_set_ms(0);
