@@ -88,6 +88,8 @@
     typing: { on: false, lastSent: 0, idle: 0 },
     holdAnswered: null,       // asked_at of the hold question we answered
     notifyAsked: false,
+    question: undefined,      // the guided step to answer while waiting (/chat/questions); undefined: not asked yet
+    questionError: '', questionsBusy: false,
     startBusy: false,
     menuOpen: false,
     transcriptForm: false,
@@ -232,6 +234,8 @@
     ui.queue = h('div', { class: 'status queue', testid: 'heed-queue', 'aria-live': 'polite', hidden: true });
     ui.notify = h('div', { class: 'status notify', hidden: true });
     ui.hold = h('div', { class: 'status hold', testid: 'heed-hold', hidden: true });
+    ui.questions = h('form', { class: 'status questions', testid: 'heed-questions', novalidate: true, hidden: true,
+      'aria-live': 'polite' });
     ui.messages = h('ol', { class: 'messages', testid: 'heed-messages', role: 'log', 'aria-live': 'polite',
       'aria-relevant': 'additions', 'aria-label': 'Conversation' });
     ui.typingEl = h('div', { class: 'typing', testid: 'heed-typing', 'aria-live': 'polite', hidden: true });
@@ -244,7 +248,7 @@
     ui.composer = h('form', { class: 'composer', onsubmit: (e) => { e.preventDefault(); sendMessage(); } },
       h('label', { for: 'heed-input', class: 'sr', text: 'Message' }), ui.input, ui.send);
     ui.chat = h('div', { class: 'chat', hidden: true },
-      ui.queue, ui.notify, ui.hold, ui.messages, ui.typingEl, ui.ended, ui.composer);
+      ui.queue, ui.questions, ui.notify, ui.hold, ui.messages, ui.typingEl, ui.ended, ui.composer);
     return ui.chat;
   }
 
@@ -252,7 +256,7 @@
 
   function renderAll() {
     const stick = nearBottom();
-    renderView(); renderHeader(); renderConn(); renderQueue(); renderNotify(); renderHold(); renderTyping();
+    renderView(); renderHeader(); renderConn(); renderQueue(); renderQuestions(); renderNotify(); renderHold(); renderTyping();
     renderLauncher();
     if (stick) scrollDown();
   }
@@ -321,6 +325,76 @@
         h('span', { class: 'val', testid: 'heed-wait', 'data-known': wait ? 'true' : 'false',
           text: wait || 'not known yet' })),
       h('p', { class: 'hint', text: 'You can keep typing: the agent will see everything when they join.' }));
+  }
+
+  /* ---------- guided questions while waiting ----------
+   * A guided flow on the case may have steps the customer can answer alone
+   * (GET /api/v1/chat/questions); while they wait, they do, one at a time,
+   * so the agent who joins never asks them. */
+
+  async function loadQuestions() {
+    if (!S.token || S.questionsBusy) return;
+    S.questionsBusy = true;
+    try {
+      const res = await fetch(cfg.base + '/api/v1/chat/questions', { headers: { Authorization: 'Bearer ' + S.token } });
+      S.question = res.ok ? await res.json() : null;
+    } catch (e) {
+      S.question = null;
+    } finally {
+      S.questionsBusy = false;
+    }
+    renderQuestions();
+  }
+
+  async function answerQuestion(step, value) {
+    if (S.questionsBusy) return;
+    S.questionsBusy = true;
+    S.questionError = '';
+    try {
+      const res = await fetch(cfg.base + '/api/v1/chat/answers', { method: 'POST',
+        headers: { Authorization: 'Bearer ' + S.token, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ step, value }) });
+      const data = await res.json().catch(() => null);
+      if (res.ok) S.question = data;
+      else S.questionError = (data && data.error && data.error.message) || 'Your answer could not be sent.';
+    } catch (e) {
+      S.questionError = 'Your answer could not be sent. Please try again.';
+    } finally {
+      S.questionsBusy = false;
+    }
+    if (S.questionError) renderQuestions(true);
+    else loadQuestions();
+  }
+
+  function renderQuestions(force) {
+    const c = S.contact;
+    const q = c && c.state === 'queued' && S.question && S.question.question;
+    show(ui.questions, !!q);
+    if (!q) return;
+    if (!changed(ui.questions, q.id + '|' + (S.questionError || '')) && !force) return;
+    const send = (v) => answerQuestion(q.id, v);
+    let answer;
+    if (q.answer === 'yes_no') {
+      answer = [h('button', { type: 'button', class: 'small', testid: 'heed-q-yes', onclick: () => send(true) }, 'Yes'),
+        h('button', { type: 'button', class: 'small', testid: 'heed-q-no', onclick: () => send(false) }, 'No')];
+    } else if (q.answer === 'choice') {
+      answer = (q.options || []).map((o) => h('button', { type: 'button', class: 'small', testid: 'heed-q-option',
+        'data-value': o, onclick: () => send(o) }, o));
+    } else {
+      const input = h('input', { type: q.answer === 'number' ? 'number' : 'text', maxlength: 500, testid: 'heed-q-input',
+        'aria-label': q.label || 'Answer' });
+      ui.questions.onsubmit = (e) => {
+        e.preventDefault();
+        const raw = input.value.trim();
+        if (raw) send(q.answer === 'number' ? Number(raw) : raw);
+      };
+      answer = [input, h('button', { type: 'submit', class: 'small', testid: 'heed-q-send' }, 'Answer')];
+    }
+    fill(ui.questions,
+      h('p', { class: 'hint', text: 'While you wait: answer here and nobody will ask you again.' }),
+      h('p', { class: 'q', testid: 'heed-question', text: q.text || q.label || '' }),
+      h('div', { class: 'answers' }, answer),
+      S.questionError ? h('p', { class: 'error', role: 'alert', text: S.questionError }) : null);
   }
 
   function renderNotify() {
@@ -677,6 +751,7 @@
     if (c.case_id) S.caseId = c.case_id;
     if (!c.hold || c.hold.state !== 'asked') S.holdAnswered = null;
     if (c.state !== 'queued') S.notifyAsked = false;
+    if (c.state === 'queued' && S.question === undefined) loadQuestions();
     const justEnded = isEnded() && !wasEnded;
     if (justEnded) { stopTyping(); S.agentTyping = null; }
     const hadFocus = ui.root.activeElement === ui.input;
@@ -793,7 +868,7 @@
     clearInterval(S.holdTick);
     Object.assign(S, { caseId: null, contact: null, lastEventId: 0, seen: new Set(), readUpto: 0, deliveredUpto: 0,
       readSent: 0, maxAgentMsg: 0, unread: 0, pending: new Map(), conn: 'idle', backoff: BACKOFF_MIN,
-      agentTyping: null, holdAnswered: null, notifyAsked: false, menuOpen: false, transcriptForm: false });
+      agentTyping: null, holdAnswered: null, notifyAsked: false, question: undefined, questionError: "", menuOpen: false, transcriptForm: false });
     fill(ui.messages);
     for (const el of [ui.queue, ui.notify, ui.hold]) el.dataset.key = '';
     prefillForm();
@@ -1063,6 +1138,8 @@ input, textarea { font: inherit; color: var(--ink); width: 100%; border: 1px sol
 .link { background: none; border: 0; padding: 0; color: var(--accent); text-decoration: underline; }
 .chat { flex: 1; display: flex; flex-direction: column; min-height: 0; }
 .status { margin: 10px 12px 0; padding: 10px 12px; border-radius: 10px; background: var(--soft); font-size: 14px; }
+.questions .q { font-weight: 600; margin: 4px 0; }
+.questions .answers { display: flex; flex-wrap: wrap; gap: 6px; }
 .status p { margin: 0 0 4px; }
 .status p:last-child { margin-bottom: 0; }
 .queue .pos { font-weight: 600; }

@@ -12,7 +12,8 @@
  * Timeline entries are keyed by event id, so a replay after a reconnect
  * never shows an event twice.
  *
- * commitments.js (promises, SLA, plan, status link, alerts) plugs in
+ * commitments.js (promises, SLA, plan, status link, alerts), identity.js
+ * (verification, effort, handover) and flows.js (guided flows) plug in
  * through window.heedConsole: a few helpers from here, and hooks called
  * when the app starts or stops, when the shown case changes and for each
  * live event.
@@ -1306,13 +1307,14 @@ function wireStatic() {
   setInterval(tick, 1000);
 }
 
-/* what commitments.js may use */
+/* what commitments.js, identity.js and flows.js may use */
 window.heedConsole = Object.freeze({
   h, api, notice, clock,
   on: (name, fn) => { HOOKS[name].push(fn); },
   open: (caseId) => select(caseId),
   selected: () => S.selected,
   me: () => S.me,
+  agents: () => S.agents.slice(),
 });
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);

@@ -5,8 +5,9 @@
  * to the server as part of the page's URL.  The page reads the case from
  * the public API (GET /api/v1/status/{token}) and shows, in plain words,
  * where things stand, what happens next and by when, the plan, and the
- * public timeline; the customer can add a message and, once the case is
- * resolved, answer "Is your problem fixed?".  The view is read again every
+ * public timeline; the customer can add a message, answer the steps of a
+ * guided flow that are theirs to answer (so the agent never asks them),
+ * and, once the case is resolved, answer "Is your problem fixed?".  The view is read again every
  * 15 s and right after each action.
  *
  * Everything the server sends goes into the page as text (textContent),
@@ -20,6 +21,8 @@ const REFRESH_MS = 15000;
 
 const S = {
   token: '',
+  questionId: '',      // the guided step shown, so a refresh keeps typing
+  asking: false,       // an answer is on its way
   view: null,          // the last good view from the server
   gone: false,         // the link is not valid (404): stop asking
   loading: false,
@@ -40,6 +43,7 @@ function h(tag, attrs, ...kids) {
     if (v === null || v === undefined || v === false) continue;
     if (k === 'class') el.className = v;
     else if (k === 'testid') el.dataset.testid = v;
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   for (const kid of kids.flat(Infinity)) {
@@ -105,6 +109,7 @@ const TYPE_WORDS = {
   followup_answer: 'You answered our question',
   fact: 'Noted',
   call: 'We called you',
+  verification: 'We confirmed who you are',
   chat_started: 'Chat started',
   chat_ended: 'Chat ended',
   customer_left: 'You left the chat',
@@ -246,11 +251,64 @@ function render(v) {
   $('plan-box').hidden = !plan;
   setText($('plan'), plan);
   renderFollowup(v);
+  renderGuided(v.guided);
   renderTimeline(v.timeline || []);
   const closed = c.status === 'closed';
   $('msg-closed').hidden = !closed;
   $('msg').disabled = closed;
   $('msg-send').disabled = closed || S.sending;
+}
+
+/* renderGuided - the step of the case's guided flow the customer may
+ * answer themselves (null: none now); one question at a time. */
+function renderGuided(g) {
+  const q = g && g.question;
+  $('guided').hidden = !q;
+  if (!q) { S.questionId = ''; return; }
+  if (S.questionId === q.id && !S.asking) return; /* keep what they are typing */
+  S.questionId = q.id;
+  setText($('gq-flow'), g.title || '');
+  setText($('gq-text'), q.text || q.label || '');
+  const box = $('gq-answer');
+  const send = (value) => sendQuestion(q.id, value);
+  if (q.answer === 'yes_no') {
+    box.replaceChildren(h('button', { type: 'button', 'data-testid': 'status-q-yes', onclick: () => send(true) }, 'Yes'),
+      h('button', { type: 'button', 'data-testid': 'status-q-no', onclick: () => send(false) }, 'No'));
+  } else if (q.answer === 'choice') {
+    box.replaceChildren(...(q.options || []).map((o) =>
+      h('button', { type: 'button', 'data-testid': 'status-q-option', 'data-value': o, onclick: () => send(o) }, o)));
+  } else {
+    const input = h('input', { type: q.answer === 'number' ? 'number' : 'text', 'data-testid': 'status-q-input',
+      'aria-labelledby': 'gq-text', maxlength: '500' });
+    box.replaceChildren(input, h('button', { type: 'submit', class: 'primary', 'data-testid': 'status-q-send' }, 'Answer'));
+    $('gq-form').onsubmit = (e) => {
+      e.preventDefault();
+      const raw = input.value.trim();
+      if (raw) send(q.answer === 'number' ? Number(raw) : raw);
+    };
+  }
+  $('gq-error').hidden = true;
+}
+
+async function sendQuestion(step, value) {
+  if (S.asking) return;
+  S.asking = true;
+  const err = $('gq-error');
+  err.hidden = true;
+  try {
+    const r = await call('POST', '/answers', { step, value });
+    if (r.status === 404) { linkGone(); return; }
+    if (r.status !== 200) {
+      err.textContent = errorText(r, 'Your answer could not be sent.');
+      err.hidden = false;
+    }
+  } catch (x) {
+    err.textContent = 'Your answer could not be sent: we cannot reach our server. Please try again.';
+    err.hidden = false;
+  } finally {
+    S.asking = false;
+  }
+  await refresh();
 }
 
 /* renderNext - what happens next, and by when: the soonest promise's time
