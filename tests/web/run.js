@@ -1559,6 +1559,160 @@ test('status page: a promise at risk shows the honest new time', async (w) => {
 
 /* ---------- main ---------- */
 
+/* ---------- never ask twice: verification, handover, guided flows ---------- */
+
+/* caseWithFacts - a case owned by `owner` whose customer already told us facts. */
+async function caseWithFacts(subject, facts, owner = 'lee') {
+  const email = `nat.${process.pid}.${Date.now()}.${++uniq}@example.com`;
+  const cust = await apiOk('POST', '/api/v1/customers', { name: 'Dana Router', identifiers: [{ kind: 'email', value: email }] });
+  return apiOk('POST', '/api/v1/cases', { customer_id: cust.id, subject, queue: 'support', confirm_new: true,
+    owner_id: AGENT[EMAIL[owner]].id, facts, fact_source: 'customer', message: subject });
+}
+
+function flowKnown(page) {
+  return page.getByTestId('flow-known').evaluateAll((els) => els.map((e) => e.dataset.step));
+}
+
+async function flowCurrent(page) {
+  const el = page.getByTestId('flow-current');
+  return (await el.count()) ? el.getAttribute('data-step') : null;
+}
+
+async function factKeys(caseId) {
+  return (await apiOk('GET', `/api/v1/cases/${caseId}/facts`)).history.map((f) => f.key);
+}
+
+test('console: a guided flow shows what the case knows, asks the rest, and a switch asks nothing again', async (w) => {
+  const kase = await caseWithFacts('No internet since this morning', { 'device.model': 'HX-300', 'tried.power_cycle': true });
+  const lee = await w.agent('lee');
+  await openCaseInConsole(lee, kase.id);
+  await lee.getByTestId('guided').waitFor();
+  await until('the sample flows listed', async () => (await lee.getByTestId('flow-pick').locator('option').count()) >= 3);
+  await lee.getByTestId('flow-pick').selectOption('router-no-internet');
+  await lee.getByTestId('flow-start').click();
+  await until('the known steps', async () => (await flowKnown(lee)).join() === 'model,power');
+  const known = await lee.getByTestId('flow-known').allTextContents();
+  assert.match(known[1], /Already known.*Power cycled: yes - said by the customer at \d\d:\d\d/);
+  assert.equal(await flowCurrent(lee), 'lights', 'the first unknown step is asked');
+  await lee.locator('[data-testid="flow-option"][data-value="internet"]').click();
+  await until('the agent\'s line test', async () => (await flowCurrent(lee)) === 'line');
+
+  /* part way, it is really slow Wi-Fi: switch, and nothing known is asked */
+  await lee.getByTestId('flow-pick').selectOption('router-slow-wifi');
+  assert.equal(await lee.getByTestId('flow-start').textContent(), 'Switch');
+  await lee.getByTestId('flow-start').click();
+  await until('the second flow', async () => (await lee.getByTestId('flow-title').textContent()) === 'Router: slow Wi-Fi');
+  assert.deepEqual(await flowKnown(lee), ['model', 'power']);
+  assert.equal(await flowCurrent(lee), 'channel');
+  await lee.getByTestId('flow-answer-yes').click();
+  await until('the outcome', async () => /Outcome: Resolved/.test(await lee.getByTestId('flow-run').textContent()));
+  const keys = await factKeys(kase.id);
+  assert.deepEqual([...keys].sort(), [...new Set(keys)].sort(), 'no fact recorded twice: ' + keys);
+  assert.equal((await apiOk('GET', `/api/v1/cases/${kase.id}/effort`)).repeat_questions, 0);
+  assert.equal(await lee.getByTestId('effort').count(), 0);
+  await noErrorNotices(lee);
+});
+
+test('console: asking for a known answer again needs a confirmation and counts as effort', async (w) => {
+  const kase = await caseWithFacts('Router lights all red', { 'device.model': 'HX-200' });
+  await apiOk('POST', `/api/v1/cases/${kase.id}/flow-runs`, { flow: 'router-no-internet' });
+  const lee = await w.agent('lee');
+  await openCaseInConsole(lee, kase.id);
+  await until('the known model', async () => (await flowKnown(lee)).join() === 'model');
+  await lee.getByTestId('flow-ask-again').first().click();
+  const d = lee.getByTestId('ask-again-dialog');
+  await d.waitFor();
+  assert.match(await d.textContent(), /already told us "Router model: HX-200".*counts as customer effort/s);
+  await lee.getByTestId('ask-again-answer').fill('HX-300');
+  await lee.getByTestId('ask-again-submit').click();
+  await until('the effort shown', async () => (await lee.getByTestId('effort').count()) &&
+    /asked again for something we knew 1×/.test(await lee.getByTestId('effort').textContent()));
+  const e = await apiOk('GET', `/api/v1/cases/${kase.id}/effort`);
+  assert.deepEqual([e.repeat_questions, e.items[0].detail], [1, 'device.model']);
+});
+
+test('console: the verification badge, and verifying again needs a reason', async (w) => {
+  const kase = await caseWithFacts('Change my bank details', {});
+  await apiOk('POST', `/api/v1/cases/${kase.id}/verifications`, { method: 'phone_pin', detail: 'account number and PIN', via: 'phone menu' });
+  const lee = await w.agent('lee');
+  await openCaseInConsole(lee, kase.id);
+  const badge = lee.getByTestId('verification-badge');
+  await until('the badge', async () => /^Verified by account number and PIN at \d\d:\d\d, phone menu$/.test(await badge.textContent()));
+  await lee.getByTestId('verify-open').click();
+  await lee.getByTestId('verify-dialog').waitFor();
+  assert.match(await lee.getByTestId('verify-held').textContent(), /pick why/);
+  await lee.getByTestId('verify-method').selectOption('agent_questions');
+  await lee.getByTestId('verify-submit').click();
+  await until('the reason asked for', async () => /Pick why/.test(await lee.getByTestId('verify-error').textContent()));
+  assert.equal((await apiOk('GET', `/api/v1/cases/${kase.id}/verifications`)).items.length, 1, 'nothing recorded');
+  await lee.getByTestId('verify-reason').selectOption('high_risk_change');
+  await lee.getByTestId('verify-submit').click();
+  await until('counted as effort', async () => (await lee.getByTestId('effort').count()) &&
+    /verified again 1×/.test(await lee.getByTestId('effort').textContent()));
+  const v = await apiOk('GET', `/api/v1/cases/${kase.id}/verifications`);
+  assert.deepEqual([v.reverifications, v.current.method, v.current.reason], [1, 'agent_questions', 'high_risk_change']);
+  await noErrorNotices(lee);
+});
+
+test('console: hand over with the drafted summary; the next agent reads it first', async (w) => {
+  const kase = await caseWithFacts('Modem replacement question', { 'device.model': 'HX-300' });
+  await apiOk('POST', `/api/v1/cases/${kase.id}/verifications`, { method: 'phone_pin', via: 'phone menu' });
+  /* an agent hands over to the colleagues the live console knows (signed in) */
+  const sam = await w.agent('sam');
+  const lee = await w.agent('lee');
+  await openCaseInConsole(lee, kase.id);
+  await lee.getByTestId('handover').click();
+  const text = lee.getByTestId('handover-summary');
+  await until('the draft', async () => /Already known \(do not ask again\):\n- device\.model: "HX-300"/.test(await text.inputValue()));
+  assert.match(await text.inputValue(), /Identity: verified by account number and PIN, phone menu/);
+  const mine = 'Customer prefers a call after 5pm. <b>not markup</b>';
+  await text.fill((await text.inputValue()) + '\n' + mine);
+  await lee.getByTestId('handover-agent').selectOption(String(AGENT[EMAIL.sam].id));
+  await lee.getByTestId('handover-submit').click();
+  await until('the new owner', async () => (await apiOk('GET', `/api/v1/cases/${kase.id}`)).owner_id === AGENT[EMAIL.sam].id);
+  await openCaseInConsole(sam, kase.id);
+  const box = sam.getByTestId('handoff-summary');
+  await until('the summary first', async () => (await box.count()) && (await box.textContent()).includes(mine));
+  assert.equal(await sam.locator('[data-testid="handoff-summary"] b').count(), 0, 'shown as text');
+  await noErrorNotices(sam);
+});
+
+test('status page: the customer answers their own guided steps; the agent never asks them', async (w) => {
+  const kase = await caseWithFacts('Internet down again', {});
+  const run = await apiOk('POST', `/api/v1/cases/${kase.id}/flow-runs`, { flow: 'router-no-internet' });
+  const { token } = await statusLink(kase.id);
+  const page = await openStatus(w, token);
+  const q = page.getByTestId('status-question');
+  await until('the first question', async () => (await q.isVisible()) && /Which router do you have\?/.test(await q.textContent()));
+  await page.locator('[data-testid="status-q-option"][data-value="HX-200"]').click();
+  await until('the power cycle', async () => /Unplug the router/.test(await q.textContent()));
+  await page.getByTestId('status-q-yes').click();
+  await until('the lights', async () => /Which light/.test(await q.textContent()));
+  await page.locator('[data-testid="status-q-option"][data-value="internet"]').click();
+  await until('no more questions for the customer', async () => !(await page.getByTestId('status-guided').isVisible()));
+  const v = await apiOk('GET', `/api/v1/flow-runs/${run.id}`);
+  assert.deepEqual(v.known.map((k) => [k.step, k.source]), [['model', 'customer'], ['power', 'customer'], ['lights', 'customer']]);
+  assert.equal(v.current.id, 'line');
+});
+
+test('widget: while waiting, the customer answers the guided steps the agent would ask', async (w) => {
+  await w.agent('lee', 'away');
+  const cust = await w.customer('guided');
+  const chat = await startChat(cust, { name: 'Wanda Wait', subject: 'No internet at all' });
+  const q = cust.getByTestId('heed-question');
+  await until('the first question', async () => (await q.count()) && /Which router/.test(await q.textContent()));
+  await cust.locator('[data-testid="heed-q-option"][data-value="HX-300"]').click();
+  await until('the next question', async () => /Unplug the router/.test(await q.textContent()));
+  await cust.getByTestId('heed-q-yes').click();
+  await until('the lights', async () => /Which light/.test(await q.textContent()));
+  await cust.locator('[data-testid="heed-q-option"][data-value="power"]').click();
+  await until('done with questions', async () => !(await cust.getByTestId('heed-questions').isVisible()));
+  const runs = await apiOk('GET', `/api/v1/cases/${chat.caseId}/flow-runs`);
+  assert.equal(runs.active, null);
+  assert.deepEqual([runs.items[0].state, runs.items[0].outcome], ['finished', 'replace_unit']);
+  assert.deepEqual((await factKeys(chat.caseId)).sort(), ['device.model', 'device.red_light', 'tried.power_cycle']);
+});
+
 async function main() {
   const t0 = Date.now();
   let passed = 0, failed = 0;
