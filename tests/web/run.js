@@ -698,6 +698,12 @@ test('transfer: a note is required, the next agent sees it first, same case', as
   await lee.getByTestId('transfer-agent').selectOption(String(sam.me.id));
   const submit = lee.getByTestId('transfer-submit');
   const why = lee.getByTestId('transfer-error');
+  /* the note starts as heed's summary of the case (identity.js) */
+  const noteBox = lee.getByTestId('transfer-note');
+  await until('the drafted summary', async () => (await noteBox.inputValue()).startsWith(`Case ${chat.caseId}: I was charged twice`));
+  assert.match(await noteBox.inputValue(), /Already known \(do not ask again\):\n- already_tried: "Restarted the app/);
+  assert.ok(!(await submit.isDisabled()), 'the draft is a note');
+  await noteBox.fill('');
   assert.ok(await submit.isDisabled(), 'submit disabled without a note');
   await why.waitFor();
   assert.match(await why.textContent(), /note/i);
