@@ -260,8 +260,10 @@ enum err cases_events(struct store *st, struct arena *ar, int64_t case_id,
 	return rc == E_OK ? E_OK : domain__io(f, rc);
 }
 
-/* flag_repeat - an agent recording what the customer said, for a key the
- * case already holds: the customer was asked twice (effort.h). */
+/* flag_repeat - an agent recording what the customer said, for a key whose
+ * current value the customer (or their channel: a form, the phone menu)
+ * already gave: the customer was asked twice (effort.h).  A value an agent
+ * observed and the customer then states is no repeat. */
 static enum err flag_repeat(struct store *st, struct arena *ar, const struct case_ *c,
 			    const char *key, const struct actor *by, int64_t now,
 			    struct fail *f)
@@ -272,7 +274,8 @@ static enum err flag_repeat(struct store *st, struct arena *ar, const struct cas
 	if (rc != E_OK)
 		return domain__io(f, rc);
 	for (size_t i = 0; i < l.n; i++)
-		if (!strcmp(l.items[i].key, key))
+		if (!strcmp(l.items[i].key, key) &&
+		    (l.items[i].source == SRC_CUSTOMER || l.items[i].source == SRC_CHANNEL))
 			return effort__note(st, ar, c, "repeat_question", key, by, now, f);
 	return E_OK;
 }
