@@ -23,6 +23,7 @@ void config_defaults(struct config *c)
 	c->stale_days = 2;
 	c->followup_delay_hours = 24;
 	c->followup_cooldown_days = 30;
+	c->hook_timeout_s = 10; /* resolution powers */
 }
 
 /* set_text - copy value into a setting of n bytes; false if it is longer. */
@@ -121,6 +122,10 @@ enum err config_set(struct config *c, const char *key, const char *value)
 		if (!parse_long(value, 1, 3650, &v))
 			goto bad;
 		c->followup_cooldown_days = (int)v;
+	} else if (!strcmp(key, "hook_timeout")) { /* resolution powers */
+		if (!parse_long(value, 1, 120, &v))
+			goto bad;
+		c->hook_timeout_s = v;
 	} else {
 		log_error("config", "unknown setting '%s'", key);
 		return E_INVAL;
@@ -199,6 +204,7 @@ enum err config_load_env(struct config *c)
 		{"HEED_STALE_DAYS", "stale_days"},
 		{"HEED_FOLLOWUP_DELAY_HOURS", "followup_delay_hours"},
 		{"HEED_FOLLOWUP_COOLDOWN_DAYS", "followup_cooldown_days"},
+		{"HEED_HOOK_TIMEOUT", "hook_timeout"},
 	};
 	enum err e;
 

@@ -32,6 +32,7 @@ struct config {
 	int stale_days;          /* alert after this many business days quiet */
 	int followup_delay_hours; /* business hours from resolution to follow-up */
 	int followup_cooldown_days; /* at most one follow-up per customer per */
+	long hook_timeout_s;     /* resolution powers: per webhook attempt */
 };
 
 /* config_defaults - the built-in values. */

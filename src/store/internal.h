@@ -132,6 +132,17 @@ enum sq_stmt {
 	SQ_FOLLOWUP_GET,
 	SQ_FOLLOWUP_PUT,
 	SQ_FOLLOWUP_LAST_SENT,
+	/* resolution powers (store_sqlite_actions.c) */
+	SQ_ACTION_INSERT,
+	SQ_ACTION_UPDATE,
+	SQ_ACTION_GET,
+	SQ_ACTION_LIST_CASE,
+	SQ_ACTION_LIST_STATE,
+	SQ_ACTION_USAGE,
+	SQ_HOOK_INSERT,
+	SQ_HOOK_UPDATE,
+	SQ_HOOK_GET,
+	SQ_HOOK_DUE,
 
 	SQ__COUNT
 };
@@ -327,6 +338,24 @@ enum err sq__alert_ack(struct store *st, int64_t id, int64_t by, int64_t at);
 enum err sq__followup_get(struct store *st, struct arena *ar, int64_t case_id, struct followup *out);
 enum err sq__followup_put(struct store *st, struct followup *f);
 enum err sq__followup_last_sent(struct store *st, int64_t customer_id, int64_t *at);
+
+/* store_sqlite_actions.c - resolution powers */
+enum err sq__action_insert(struct store *st, struct action *a);
+enum err sq__action_update(struct store *st, const struct action *a);
+enum err sq__action_get(struct store *st, struct arena *ar, int64_t id, struct action *out);
+enum err sq__action_list_case(struct store *st, struct arena *ar, int64_t case_id,
+			      struct action_list *out);
+enum err sq__action_list_state(struct store *st, struct arena *ar, enum action_state state,
+			       int64_t before_id, size_t limit, struct action_list *out);
+enum err sq__action_usage(struct store *st, const char *kind, const char *currency,
+			  int64_t case_id, int64_t customer_id, int64_t since,
+			  int64_t exclude_id, int64_t *case_sum, int64_t *month_sum);
+enum err sq__hook_insert(struct store *st, struct hook_delivery *d);
+enum err sq__hook_update(struct store *st, const struct hook_delivery *d);
+enum err sq__hook_get(struct store *st, struct arena *ar, int64_t id,
+		      struct hook_delivery *out);
+enum err sq__hook_due(struct store *st, struct arena *ar, int64_t now, size_t limit,
+		      struct hook_list *out);
 
 /* --- SQL text of the composed statements, exposed for the plan tests ---- */
 

@@ -589,4 +589,15 @@ const struct store_ops store_sqlite_ops = {
 	.followup_get = sq__followup_get,
 	.followup_put = sq__followup_put,
 	.followup_last_sent = sq__followup_last_sent,
+	/* resolution powers */
+	.action_insert = sq__action_insert,
+	.action_update = sq__action_update,
+	.action_get = sq__action_get,
+	.action_list_case = sq__action_list_case,
+	.action_list_state = sq__action_list_state,
+	.action_usage = sq__action_usage,
+	.hook_insert = sq__hook_insert,
+	.hook_update = sq__hook_update,
+	.hook_get = sq__hook_get,
+	.hook_due = sq__hook_due,
 };
