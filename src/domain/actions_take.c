@@ -93,6 +93,9 @@ static enum err event(struct store *st, struct arena *ar, const struct action *a
 	return e == E_OK ? E_OK : domain__io(f, e);
 }
 
+static enum err load(struct store *st, struct arena *ar, int64_t id, struct action *a,
+		     struct fail *f);
+
 /* ---- checks ------------------------------------------------------------- */
 
 static enum err check_fields(struct arena *ar, const struct action_new *in,
@@ -299,8 +302,7 @@ enum err actions_take(struct store *st, struct arena *ar, int64_t case_id,
 	if ((e = event(st, ar, &a, "action_taken", by, VIS_INTERNAL, body, now, f)) != E_OK ||
 	    (e = executed(st, ar, &a, &p, by, now, hooked, f)) != E_OK)
 		return e;
-	*out = a;
-	return E_OK;
+	return load(st, ar, a.id, out, f); /* with its delivery */
 }
 
 /* ---- deciding ----------------------------------------------------------- */
@@ -369,8 +371,7 @@ enum err actions_approve(struct store *st, struct arena *ar, int64_t id, const c
 			  arena_printf(ar, "Approved: %s on case %lld", what(ar, &a), (long long)c.id));
 	if (e != E_OK)
 		return domain__io(f, e);
-	*out = a;
-	return E_OK;
+	return load(st, ar, a.id, out, f); /* with its delivery */
 }
 
 enum err actions_decline(struct store *st, struct arena *ar, int64_t id, const char *note,
@@ -402,8 +403,7 @@ enum err actions_decline(struct store *st, struct arena *ar, int64_t id, const c
 				       (long long)c.id, a.decision_note));
 	if (e != E_OK)
 		return domain__io(f, e);
-	*out = a;
-	return E_OK;
+	return load(st, ar, a.id, out, f); /* with its delivery */
 }
 
 enum err actions_cancel(struct store *st, struct arena *ar, int64_t id, const char *reason,
@@ -440,8 +440,7 @@ enum err actions_cancel(struct store *st, struct arena *ar, int64_t id, const ch
 		return domain__io(f, e);
 	if ((e = event(st, ar, &a, "action_cancelled", by, VIS_INTERNAL, body, now, f)) != E_OK)
 		return e;
-	*out = a;
-	return E_OK;
+	return load(st, ar, a.id, out, f); /* with its delivery */
 }
 
 /* ---- webhook outcomes --------------------------------------------------- */
