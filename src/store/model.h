@@ -280,7 +280,8 @@ struct alert {
 	int64_t id;
 	int64_t case_id;
 	char *kind;              /* promise_warning, promise_broken, sla_breached,
-				  * case_stale */
+				  * case_stale; approval_requested,
+				  * action_decided, delivery_failed (actions) */
 	int64_t agent_id;        /* the agent told; 0: every supervisor */
 	char *body;
 	int64_t created_at;
