@@ -30,7 +30,7 @@
 
 #define OK(x) assert_int_equal((x), E_OK)
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 struct fx {
 	char path[64];
@@ -217,7 +217,9 @@ static void test_migrate_upgrades(void **state)
 	mk_customer(fx->st, "Alice");
 	store_close(fx->st);
 	db = raw_open(fx->path);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE followups; DROP TABLE alerts;"
+	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE hook_deliveries; DROP TABLE actions;" /* powers */
+				      "DROP TABLE followups; DROP TABLE alerts;"
 				      "DROP TABLE timers; DROP TABLE sla_clocks;"
 				      "DROP TABLE promises; DROP TABLE settings;"
 				      "DROP INDEX cases_status_hash; DROP INDEX cases_open_subjects;"
