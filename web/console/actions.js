@@ -181,6 +181,9 @@ function renderAllowance() {
     text = 'Needs a supervisor\'s approval: no limit is set for your role.';
   } else if (al.left === null) {
     text = 'No limit for your role.';
+  } else if (al.left === 0) {
+    over = true;
+    text = 'Needs a supervisor\'s approval: nothing is left under your limits on this case.';
   } else {
     over = amount !== null && amount > al.left;
     const left = measure(kind, al.left, al.currency || formCurrency());
