@@ -93,6 +93,15 @@ static struct route routes[] = {
 	{HTTP_GET, "/api/v1/saved-replies", api_h_replies_list, ROLE_AGENT, 0},
 	{HTTP_POST, "/api/v1/saved-replies", api_h_reply_create, ROLE_AGENT, 0},
 	{HTTP_DELETE, "/api/v1/saved-replies/{id}", api_h_reply_delete, ROLE_AGENT, 0},
+	/* resolution powers */
+	{HTTP_GET, "/api/v1/action-policies", api_h_action_policies_list, ROLE_AGENT, 0},
+	{HTTP_PUT, "/api/v1/action-policies/{kind}", api_h_action_policy_put, ROLE_ADMIN, 0},
+	{HTTP_GET, "/api/v1/cases/{id}/actions", api_h_actions_list, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/cases/{id}/actions", api_h_action_create, ROLE_AGENT, 0},
+	{HTTP_GET, "/api/v1/approvals", api_h_approvals_list, ROLE_SUPERVISOR, 0},
+	{HTTP_POST, "/api/v1/actions/{id}/approve", api_h_action_approve, ROLE_SUPERVISOR, 0},
+	{HTTP_POST, "/api/v1/actions/{id}/decline", api_h_action_decline, ROLE_SUPERVISOR, 0},
+	{HTTP_POST, "/api/v1/actions/{id}/cancel", api_h_action_cancel, ROLE_AGENT, 0},
 	{HTTP_GET, "/widget.js", api_h_static_widget, PUBLIC, 0},
 	{HTTP_GET, "/console/", api_h_static_console_index, PUBLIC, 0},
 	{HTTP_GET, "/console/{file}", api_h_static_console, PUBLIC, 0},
@@ -500,6 +509,10 @@ enum err api_start(struct api *a, const struct api_config *cfg)
 	a->cfg.mail.db_uri = cfg->db_uri;
 	if ((e = mail_start(&a->cfg.mail, a->txq, &a->mail)) != E_OK)
 		goto fail;
+	/* resolution powers: the webhook sender */
+	a->cfg.hooks.db_uri = cfg->db_uri;
+	if ((e = hooks_start(&a->cfg.hooks, a->txq, &a->hooks)) != E_OK)
+		goto fail;
 	struct sched_config sc = {.db_uri = cfg->db_uri, .told = told, .ctx = a->hub};
 	if ((e = sched_start(&sc, a->txq, a->mail, &a->sched)) != E_OK)
 		goto fail;
@@ -515,6 +528,8 @@ void api_stop(struct api *a)
 	a->sched = NULL;
 	mail_stop(a->mail); /* before the write queue: it records its last try */
 	a->mail = NULL;
+	hooks_stop(a->hooks); /* resolution powers: likewise */
+	a->hooks = NULL;
 	pool_stop(a->slow);
 	txq_stop(a->txq); /* every chat job is done: the hub can go */
 	hub_stop(a->hub);

@@ -16,6 +16,7 @@
 #include "base/pool.h"
 #include "chan/bus.h"
 #include "chan/chat.h"
+#include "chan/hooks.h"
 #include "chan/hub.h"
 #include "chan/mail.h"
 #include "http/http.h"
@@ -27,6 +28,7 @@ struct api_config {
 	int64_t session_ttl_ms;
 	const char *web_dir;  /* static files: widget, console, demo page */
 	struct mail_config mail; /* its db_uri is db_uri */
+	struct hooks_config hooks; /* resolution powers; its db_uri is db_uri */
 };
 
 /* Shared by every worker thread. */
@@ -39,6 +41,7 @@ struct api {
 	struct hub *hub;     /* live chat state */
 	struct mail *mail;   /* the email sender, or NULL when not configured */
 	struct sched *sched; /* fires the timers of promises, SLAs, follow-ups */
+	struct hooks *hooks; /* resolution powers: the webhook sender */
 };
 
 /* Per worker thread. */

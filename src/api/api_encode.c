@@ -4,7 +4,10 @@
  */
 #include "api/internal.h"
 
+#include <string.h>
+
 #include "base/clock.h"
+#include "domain/actions.h" /* resolution powers */
 #include "domain/auth.h"
 #include "domain/cases.h"
 #include "domain/ident.h"
@@ -146,4 +149,45 @@ json_t *api_alert_json(const struct alert *a)
 			 "to", a->agent_id ? json_integer(a->agent_id) : json_string("supervisors"),
 			 "body", a->body ? a->body : "", "created_at", api_time_json(a->created_at),
 			 "ack_at", api_time_json(a->ack_at), "ack_by", id_or_null(a->ack_by));
+}
+
+/* ---- resolution powers -------------------------------------------------- */
+
+static json_t *delivery_json(const struct action *a)
+{
+	if (!a->hook_id)
+		return json_null();
+	return json_pack("{s:I, s:s, s:i, s:s?, s:o, s:o}", "id", (json_int_t)a->hook_id,
+			 "state", hook_state_name(a->hook_state), "attempts", a->hook_attempts,
+			 "last_error", a->hook_error, "next_attempt_at",
+			 a->hook_state == HOOK_PENDING ? api_time_json(a->hook_next_at) : json_null(),
+			 "acknowledged_at", api_time_json(a->hook_acked_at));
+}
+
+json_t *api_action_json(const struct action *a)
+{
+	bool money = action_kind_money(a->kind), repl = a->kind && !strcmp(a->kind, "replacement");
+	json_t *j = json_pack("{s:I, s:I, s:I, s:s, s:o, s:s?, s:s?, s:o, s:o, s:s, s:s?, s:s,"
+			      " s:s, s:s?}",
+			      "id", (json_int_t)a->id, "case_id", (json_int_t)a->case_id,
+			      "customer_id", (json_int_t)a->customer_id, "kind", a->kind,
+			      "amount", money ? json_integer(a->amount) : json_null(),
+			      "currency", a->currency, "item", a->item,
+			      "quantity", repl ? json_integer(a->amount) : json_null(),
+			      "days", !money && !repl ? json_integer(a->amount) : json_null(),
+			      "reason", a->reason ? a->reason : "", "note", a->note,
+			      "customer_line", a->customer_line ? a->customer_line : "",
+			      "state", action_state_name(a->state), "over", a->over);
+
+	if (j && json_object_update_new(j, json_pack(
+			 "{s:I, s:s, s:o, s:o, s:s?, s:o, s:o, s:o}", "requested_by",
+			 (json_int_t)a->requested_by, "requested_role",
+			 role_name(a->requested_role), "decided_by", id_or_null(a->decided_by),
+			 "decided_at", api_time_json(a->decided_at), "decision_note",
+			 a->decision_note, "done_at", api_time_json(a->done_at), "created_at",
+			 api_time_json(a->created_at), "delivery", delivery_json(a))) != 0) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }

@@ -89,6 +89,8 @@ json_t *api_fact_json(const struct fact *f);
 json_t *api_promise_json(const struct promise *p);
 json_t *api_clock_json(const struct sla_clock *k);
 json_t *api_alert_json(const struct alert *a);
+/* resolution powers: an action with its delivery (never a secret) */
+json_t *api_action_json(const struct action *a);
 
 /* ---- writes (api.c) ---- */
 struct api_job {
@@ -178,6 +180,15 @@ void api_h_status_revoke(struct http_req *r);
 void api_h_status_get(struct http_req *r);
 void api_h_status_message(struct http_req *r);
 void api_h_status_followup(struct http_req *r);
+/* resolution powers (api_actions.c) */
+void api_h_action_policies_list(struct http_req *r);
+void api_h_action_policy_put(struct http_req *r);
+void api_h_actions_list(struct http_req *r);
+void api_h_action_create(struct http_req *r);
+void api_h_approvals_list(struct http_req *r);
+void api_h_action_approve(struct http_req *r);
+void api_h_action_decline(struct http_req *r);
+void api_h_action_cancel(struct http_req *r);
 
 /* never ask twice (api_identity.c, api_flows.c) */
 void api_h_verifications_list(struct http_req *r);

@@ -88,7 +88,9 @@ int cmd_serve(struct app_opts *o)
 					   .smtp_user = o->cfg.smtp_user,
 					   .smtp_password = o->cfg.smtp_password,
 					   .from = o->cfg.mail_from,
-					   .require_tls = o->cfg.smtp_require_tls}};
+					   .require_tls = o->cfg.smtp_require_tls},
+				  /* resolution powers: the webhook sender */
+				  .hooks = {.timeout_s = o->cfg.hook_timeout_s}};
 	struct http_server_config hcfg = {
 		.listen = o->cfg.listen,
 		.workers = o->cfg.workers,

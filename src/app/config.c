@@ -24,6 +24,7 @@ void config_defaults(struct config *c)
 	c->followup_delay_hours = 24;
 	c->followup_cooldown_days = 30;
 	c->verify_valid_minutes = 60;
+	c->hook_timeout_s = 10; /* resolution powers */
 }
 
 /* set_text - copy value into a setting of n bytes; false if it is longer. */
@@ -126,6 +127,10 @@ enum err config_set(struct config *c, const char *key, const char *value)
 		if (!parse_long(value, 1, 7 * 24 * 60, &v))
 			goto bad;
 		c->verify_valid_minutes = (int)v;
+	} else if (!strcmp(key, "hook_timeout")) { /* resolution powers */
+		if (!parse_long(value, 1, 120, &v))
+			goto bad;
+		c->hook_timeout_s = v;
 	} else {
 		log_error("config", "unknown setting '%s'", key);
 		return E_INVAL;
@@ -205,6 +210,7 @@ enum err config_load_env(struct config *c)
 		{"HEED_FOLLOWUP_DELAY_HOURS", "followup_delay_hours"},
 		{"HEED_FOLLOWUP_COOLDOWN_DAYS", "followup_cooldown_days"},
 		{"HEED_VERIFY_VALID_MINUTES", "verify_valid_minutes"},
+		{"HEED_HOOK_TIMEOUT", "hook_timeout"},
 	};
 	enum err e;
 

@@ -33,6 +33,7 @@ struct config {
 	int followup_delay_hours; /* business hours from resolution to follow-up */
 	int followup_cooldown_days; /* at most one follow-up per customer per */
 	int verify_valid_minutes; /* a verification holds this long on its case */
+	long hook_timeout_s;     /* resolution powers: per webhook attempt */
 };
 
 /* config_defaults - the built-in values. */

@@ -20,6 +20,7 @@
 #include "app/app.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/actions.h"
 #include "domain/agents.h"
 #include "domain/cases.h"
 #include "domain/chat_config.h"
@@ -353,6 +354,31 @@ static enum err hours(struct store *st, struct arena *ar, const int64_t *agent_i
 	return doc ? sla_policy_put(st, ar, doc, &p, f) : E_NOMEM;
 }
 
+/* powers - resolution powers: agents credit up to 25.00 per case and
+ * 50.00 a customer a month, supervisors 200.00 / 500.00; agents waive fees
+ * up to 15.00 per case; a replacement needs a supervisor's approval for an
+ * agent; extensions up to 30 days per case for agents.  No webhooks. */
+static enum err powers(struct store *st, struct arena *ar, struct fail *f)
+{
+	static const struct { const char *kind, *doc; } docs[] = {
+		{"credit", "{\"currency\":\"USD\",\"limits\":{"
+			   "\"agent\":{\"per_case\":2500,\"per_month\":5000},"
+			   "\"supervisor\":{\"per_case\":20000,\"per_month\":50000}}}"},
+		{"waive_fee", "{\"currency\":\"USD\",\"limits\":{"
+			      "\"agent\":{\"per_case\":1500,\"per_month\":3000},"
+			      "\"supervisor\":{\"per_case\":10000,\"per_month\":30000}}}"},
+		{"replacement", "{\"limits\":{\"supervisor\":{\"per_case\":2,\"per_month\":5}}}"},
+		{"extend_subscription", "{\"limits\":{\"agent\":{\"per_case\":30,\"per_month\":60},"
+					"\"supervisor\":{\"per_case\":90,\"per_month\":180}}}"},
+	};
+	struct action_policy p;
+	enum err e = E_OK;
+
+	for (size_t i = 0; !e && i < sizeof(docs) / sizeof(docs[0]); i++)
+		e = actions_policy_put(st, ar, docs[i].kind, docs[i].doc, &p, f);
+	return e;
+}
+
 enum err demo_load(struct store *st)
 {
 	int64_t ids[3], n = 0, now = clock_now_ms();
@@ -393,6 +419,8 @@ enum err demo_load(struct store *st)
 		e = hours(st, &ar, ids, &f);
 	if (!e)
 		e = add_flows(st, &ar, ids[0], &f);
+	if (!e)
+		e = powers(st, &ar, &f); /* resolution powers */
 	for (size_t i = 0; !e && i < sizeof(cases) / sizeof(cases[0]); i++)
 		e = add_case(st, &ar, &cases[i], ids, now, &f);
 	clock_set_ms(0);

@@ -146,6 +146,17 @@ enum sq_stmt {
 	SQ_FLOW_RUN_UPDATE,
 	SQ_FLOW_RUN_GET,
 	SQ_FLOW_RUN_LIST,
+	/* resolution powers (store_sqlite_actions.c) */
+	SQ_ACTION_INSERT,
+	SQ_ACTION_UPDATE,
+	SQ_ACTION_GET,
+	SQ_ACTION_LIST_CASE,
+	SQ_ACTION_LIST_STATE,
+	SQ_ACTION_USAGE,
+	SQ_HOOK_INSERT,
+	SQ_HOOK_UPDATE,
+	SQ_HOOK_GET,
+	SQ_HOOK_DUE,
 
 	SQ__COUNT
 };
@@ -353,6 +364,24 @@ enum err sq__flow_run_insert(struct store *st, struct flow_run *x);
 enum err sq__flow_run_update(struct store *st, const struct flow_run *x);
 enum err sq__flow_run_get(struct store *st, struct arena *ar, int64_t id, struct flow_run *out);
 enum err sq__flow_run_list(struct store *st, struct arena *ar, int64_t case_id, struct flow_run_list *out);
+
+/* store_sqlite_actions.c - resolution powers */
+enum err sq__action_insert(struct store *st, struct action *a);
+enum err sq__action_update(struct store *st, const struct action *a);
+enum err sq__action_get(struct store *st, struct arena *ar, int64_t id, struct action *out);
+enum err sq__action_list_case(struct store *st, struct arena *ar, int64_t case_id,
+			      struct action_list *out);
+enum err sq__action_list_state(struct store *st, struct arena *ar, enum action_state state,
+			       int64_t before_id, size_t limit, struct action_list *out);
+enum err sq__action_usage(struct store *st, const char *kind, const char *currency,
+			  int64_t case_id, int64_t customer_id, int64_t since,
+			  int64_t exclude_id, int64_t *case_sum, int64_t *month_sum);
+enum err sq__hook_insert(struct store *st, struct hook_delivery *d);
+enum err sq__hook_update(struct store *st, const struct hook_delivery *d);
+enum err sq__hook_get(struct store *st, struct arena *ar, int64_t id,
+		      struct hook_delivery *out);
+enum err sq__hook_due(struct store *st, struct arena *ar, int64_t now, size_t limit,
+		      struct hook_list *out);
 
 /* --- SQL text of the composed statements, exposed for the plan tests ---- */
 

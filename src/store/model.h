@@ -280,7 +280,8 @@ struct alert {
 	int64_t id;
 	int64_t case_id;
 	char *kind;              /* promise_warning, promise_broken, sla_breached,
-				  * case_stale */
+				  * case_stale; approval_requested,
+				  * action_decided, delivery_failed (actions) */
 	int64_t agent_id;        /* the agent told; 0: every supervisor */
 	char *body;
 	int64_t created_at;
@@ -363,6 +364,73 @@ struct flow_run {
 	int64_t by_id;
 	int64_t created_at;
 	int64_t updated_at;
+};
+
+/* ---- resolution powers (actions, approvals, webhooks) ---- */
+
+enum action_state {
+	ACTION_PENDING_APPROVAL = 1, /* above the requester's limits */
+	ACTION_DECLINED,             /* a supervisor said no */
+	ACTION_SENDING,              /* taken; the company system has not
+				      * acknowledged its webhook yet */
+	ACTION_DONE,
+	ACTION_CANCELLED             /* withdrawn, or its delivery given up */
+};
+
+enum hook_state { HOOK_PENDING = 1, HOOK_ACKED, HOOK_CANCELLED };
+
+/* Something an agent did for the customer (a credit, a waived fee, a
+ * replacement, a longer subscription), with who asked, who decided, why.
+ * `amount` is the measure limits count: minor currency units for money
+ * kinds, a quantity for replacements, days for extensions. */
+struct action {
+	int64_t id;
+	int64_t case_id;
+	int64_t customer_id;     /* the case's customer when taken */
+	char *kind;              /* credit, waive_fee, replacement,
+				  * extend_subscription */
+	int64_t amount;
+	char *currency;          /* ISO 4217 for money kinds, else NULL */
+	char *item;              /* replacement: what is sent, else NULL */
+	char *reason;            /* why (required) */
+	char *note;              /* internal note, or NULL */
+	char *customer_line;     /* what the customer is told when done */
+	char *over;              /* why approval was needed: per_case,
+				  * per_month, no_policy; NULL: within */
+	enum action_state state;
+	int64_t requested_by;    /* agent */
+	enum role requested_role;
+	int64_t decided_by;      /* approver or decliner; 0: none */
+	char *decision_note;     /* NULL: none */
+	int64_t decided_at;
+	int64_t done_at;
+	int64_t created_at;
+	int64_t updated_at;
+	/* its webhook delivery, read along with it (hook_id 0: none) */
+	int64_t hook_id;
+	enum hook_state hook_state;
+	int hook_attempts;
+	int64_t hook_next_at;
+	int64_t hook_acked_at;
+	char *hook_error;
+};
+
+/* One webhook call to the company's system for an action, written in the
+ * action's transaction and retried by chan/hooks.c until acknowledged.
+ * The URL and secret are those of the policy when the action was taken. */
+struct hook_delivery {
+	int64_t id;
+	int64_t action_id;
+	int64_t case_id;
+	char *url;
+	char *secret;
+	char *body;              /* JSON, the same on every attempt */
+	enum hook_state state;
+	int attempts;
+	int64_t created_at;
+	int64_t next_at;         /* pending: not before this time */
+	int64_t acked_at;        /* 0: not acknowledged */
+	char *last_error;        /* why the last attempt failed, or NULL */
 };
 
 #endif

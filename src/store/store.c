@@ -709,3 +709,75 @@ enum err store_flow_run_list(struct store *st, struct arena *ar, int64_t case_id
 		return counted(E_IO);
 	return counted(st->ops->flow_run_list(st, ar, case_id, out));
 }
+
+/* ---- resolution powers: actions and their webhook deliveries ---- */
+
+enum err store_action_insert(struct store *st, struct action *a)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->action_insert(st, a));
+}
+
+enum err store_action_update(struct store *st, const struct action *a)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->action_update(st, a));
+}
+
+enum err store_action_get(struct store *st, struct arena *ar, int64_t id, struct action *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->action_get(st, ar, id, out));
+}
+
+enum err store_action_list_case(struct store *st, struct arena *ar, int64_t case_id, struct action_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->action_list_case(st, ar, case_id, out));
+}
+
+enum err store_action_list_state(struct store *st, struct arena *ar, enum action_state state, int64_t before_id, size_t limit, struct action_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->action_list_state(st, ar, state, before_id, limit, out));
+}
+
+enum err store_action_usage(struct store *st, const char *kind, const char *currency, int64_t case_id, int64_t customer_id, int64_t since, int64_t exclude_id, int64_t *case_sum, int64_t *month_sum)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->action_usage(st, kind, currency, case_id, customer_id, since, exclude_id, case_sum, month_sum));
+}
+
+enum err store_hook_insert(struct store *st, struct hook_delivery *d)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->hook_insert(st, d));
+}
+
+enum err store_hook_update(struct store *st, const struct hook_delivery *d)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->hook_update(st, d));
+}
+
+enum err store_hook_get(struct store *st, struct arena *ar, int64_t id, struct hook_delivery *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->hook_get(st, ar, id, out));
+}
+
+enum err store_hook_due(struct store *st, struct arena *ar, int64_t now, size_t limit, struct hook_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->hook_due(st, ar, now, limit, out));
+}

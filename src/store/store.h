@@ -49,6 +49,9 @@ struct promise_list { struct promise *items; size_t n; };
 struct sla_clock_list { struct sla_clock *items; size_t n; };
 struct timer_list { struct timer *items; size_t n; };
 struct alert_list { struct alert *items; size_t n; };
+/* resolution powers */
+struct action_list { struct action *items; size_t n; };
+struct hook_list { struct hook_delivery *items; size_t n; };
 
 /* Which alerts to list: those to agent_id, and when supervisors is set
  * those to every supervisor too; only unacknowledged ones when open_only;
@@ -279,6 +282,37 @@ struct store_ops {
 	enum err (*flow_run_get)(struct store *st, struct arena *ar, int64_t id, struct flow_run *out);
 	/* flow_run_list - the runs on a case, newest first. */
 	enum err (*flow_run_list)(struct store *st, struct arena *ar, int64_t case_id, struct flow_run_list *out);
+
+	/* ---- resolution powers: actions and their webhook deliveries ---- */
+	/* action_insert - sets a->id.  action_update - state, decided_by,
+	 * decided_at, decision_note, done_at, updated_at. */
+	enum err (*action_insert)(struct store *st, struct action *a);
+	enum err (*action_update)(struct store *st, const struct action *a);
+	/* action_get - one action with its delivery; E_NOTFOUND if none. */
+	enum err (*action_get)(struct store *st, struct arena *ar, int64_t id, struct action *out);
+	/* action_list_case - a case's actions, oldest first. */
+	enum err (*action_list_case)(struct store *st, struct arena *ar, int64_t case_id,
+				     struct action_list *out);
+	/* action_list_state - actions in a state, newest first, ids below
+	 * before_id when set, at most limit. */
+	enum err (*action_list_state)(struct store *st, struct arena *ar, enum action_state state,
+				      int64_t before_id, size_t limit, struct action_list *out);
+	/* action_usage - the sums of amount of actions of (kind, currency)
+	 * that count against limits (pending approval, sending, done), other
+	 * than exclude_id: on case_id (*case_sum), and of customer_id created
+	 * after since (*month_sum). */
+	enum err (*action_usage)(struct store *st, const char *kind, const char *currency,
+				 int64_t case_id, int64_t customer_id, int64_t since,
+				 int64_t exclude_id, int64_t *case_sum, int64_t *month_sum);
+	/* hook_insert - sets d->id.  hook_update - state, attempts, next_at,
+	 * acked_at, last_error. */
+	enum err (*hook_insert)(struct store *st, struct hook_delivery *d);
+	enum err (*hook_update)(struct store *st, const struct hook_delivery *d);
+	enum err (*hook_get)(struct store *st, struct arena *ar, int64_t id,
+			     struct hook_delivery *out);
+	/* hook_due - pending deliveries with next_at <= now, oldest first. */
+	enum err (*hook_due)(struct store *st, struct arena *ar, int64_t now, size_t limit,
+			     struct hook_list *out);
 };
 
 /* Every backend handle starts with this. */
@@ -420,6 +454,24 @@ enum err store_flow_run_insert(struct store *st, struct flow_run *x);
 enum err store_flow_run_update(struct store *st, const struct flow_run *x);
 enum err store_flow_run_get(struct store *st, struct arena *ar, int64_t id, struct flow_run *out);
 enum err store_flow_run_list(struct store *st, struct arena *ar, int64_t case_id, struct flow_run_list *out);
+
+/* ---- resolution powers: actions and their webhook deliveries ---- */
+enum err store_action_insert(struct store *st, struct action *a);
+enum err store_action_update(struct store *st, const struct action *a);
+enum err store_action_get(struct store *st, struct arena *ar, int64_t id, struct action *out);
+enum err store_action_list_case(struct store *st, struct arena *ar, int64_t case_id,
+				struct action_list *out);
+enum err store_action_list_state(struct store *st, struct arena *ar, enum action_state state,
+				 int64_t before_id, size_t limit, struct action_list *out);
+enum err store_action_usage(struct store *st, const char *kind, const char *currency,
+			    int64_t case_id, int64_t customer_id, int64_t since,
+			    int64_t exclude_id, int64_t *case_sum, int64_t *month_sum);
+enum err store_hook_insert(struct store *st, struct hook_delivery *d);
+enum err store_hook_update(struct store *st, const struct hook_delivery *d);
+enum err store_hook_get(struct store *st, struct arena *ar, int64_t id,
+			struct hook_delivery *out);
+enum err store_hook_due(struct store *st, struct arena *ar, int64_t now, size_t limit,
+			struct hook_list *out);
 
 /* store_errors - backend errors (E_IO) seen by the wrappers, for /metrics. */
 uint64_t store_errors(void);

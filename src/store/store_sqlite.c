@@ -601,4 +601,15 @@ const struct store_ops store_sqlite_ops = {
 	.flow_run_update = sq__flow_run_update,
 	.flow_run_get = sq__flow_run_get,
 	.flow_run_list = sq__flow_run_list,
+	/* resolution powers */
+	.action_insert = sq__action_insert,
+	.action_update = sq__action_update,
+	.action_get = sq__action_get,
+	.action_list_case = sq__action_list_case,
+	.action_list_state = sq__action_list_state,
+	.action_usage = sq__action_usage,
+	.hook_insert = sq__hook_insert,
+	.hook_update = sq__hook_update,
+	.hook_get = sq__hook_get,
+	.hook_due = sq__hook_due,
 };

@@ -381,6 +381,56 @@ static const char migration_6[] =
 	"CREATE INDEX flow_runs_case ON flow_runs(case_id, id);"
 	"PRAGMA user_version = 6;";
 
+/* Migration 7 (resolution powers): actions an agent takes for a customer
+ * (credit, fee waived, replacement, subscription extended), each with who
+ * asked, who decided, why and its state; and the webhook deliveries that
+ * tell the company's own system, retried until acknowledged.  Limits sum
+ * amounts per case and per customer over 30 days, hence the two indexes;
+ * the approvals list reads by state; the hooks sender polls the partial
+ * index of pending deliveries. */
+static const char migration_7[] =
+	"CREATE TABLE actions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  kind TEXT NOT NULL,"
+	"  amount INTEGER NOT NULL,"
+	"  currency TEXT,"
+	"  item TEXT,"
+	"  reason TEXT NOT NULL,"
+	"  note TEXT,"
+	"  customer_line TEXT NOT NULL,"
+	"  over TEXT,"
+	"  state INTEGER NOT NULL,"
+	"  requested_by INTEGER NOT NULL REFERENCES agents(id),"
+	"  requested_role INTEGER NOT NULL,"
+	"  decided_by INTEGER REFERENCES agents(id),"
+	"  decision_note TEXT,"
+	"  decided_at INTEGER NOT NULL DEFAULT 0,"
+	"  done_at INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX actions_case ON actions(case_id, kind, id);"
+	"CREATE INDEX actions_customer ON actions(customer_id, kind, created_at);"
+	"CREATE INDEX actions_state ON actions(state, id);"
+	"CREATE TABLE hook_deliveries ("
+	"  id INTEGER PRIMARY KEY,"
+	"  action_id INTEGER NOT NULL UNIQUE REFERENCES actions(id),"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  url TEXT NOT NULL,"
+	"  secret TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  next_at INTEGER NOT NULL,"
+	"  acked_at INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT"
+	") STRICT;"
+	"CREATE INDEX hook_deliveries_due ON hook_deliveries(next_at, id) WHERE state = 1;"
+	"PRAGMA user_version = 7;";
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -388,6 +438,7 @@ static const char *const migrations[] = {
 	migration_4,
 	migration_5,
 	migration_6,
+	migration_7, /* resolution powers */
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -213,6 +213,20 @@ class RoleMatrix(ServerTest):
             ("POST", "/api/v1/chat/answers"): call("POST", "/api/v1/chat/answers",
                                                    {"step": "q", "value": True}),
             ("OPTIONS", "/api/v1/chat/answers"): call("OPTIONS", "/api/v1/chat/answers"),
+            # resolution powers
+            ("GET", "/api/v1/action-policies"): call("GET", "/api/v1/action-policies"),
+            ("PUT", "/api/v1/action-policies/{kind}"): call("PUT", "/api/v1/action-policies/credit", {
+                "currency": "EUR", "limits": {"agent": {"per_case": 1000, "per_month": 5000}}}),
+            ("GET", "/api/v1/cases/{id}/actions"): call("GET", "/api/v1/cases/%d/actions" % c),
+            ("POST", "/api/v1/cases/{id}/actions"): call("POST", "/api/v1/cases/%d/actions" % c, {
+                "kind": "extend_subscription", "days": 1, "reason": "matrix"}),
+            ("GET", "/api/v1/approvals"): call("GET", "/api/v1/approvals"),
+            ("POST", "/api/v1/actions/{id}/approve"): lambda tok: a.post(
+                "/api/v1/actions/%d/approve" % self.new_request(), {}, token=tok),
+            ("POST", "/api/v1/actions/{id}/decline"): lambda tok: a.post(
+                "/api/v1/actions/%d/decline" % self.new_request(), {"note": "matrix"}, token=tok),
+            ("POST", "/api/v1/actions/{id}/cancel"): lambda tok: a.post(
+                "/api/v1/actions/%d/cancel" % self.new_request(), {"reason": "matrix"}, token=tok),
             ("GET", "/widget.js"): call("GET", "/widget.js"),
             ("GET", "/console/"): call("GET", "/console/"),
             ("GET", "/console/{file}"): call("GET", "/console/console.js"),
@@ -251,6 +265,15 @@ class RoleMatrix(ServerTest):
         cid = self.new_run()[0]
         return self.anon.post("/api/v1/status/%s/answers" % self.status_link(cid),
                               {"step": "q", "value": True}, token=tok)
+    def new_request(self):
+        """Resolution powers: a request waiting for approval, by the agent
+        (nobody approves their own), that a supervisor may approve."""
+        self.assertStatus(self.admin.put("/api/v1/action-policies/replacement", {
+            "limits": {"supervisor": {"per_case": None, "per_month": None}}}), 200)
+        r = self.agent.post("/api/v1/cases/%d/actions" % self.case_id, {
+            "kind": "replacement", "item": "cable", "quantity": 1, "reason": "matrix"})
+        self.assertStatus(r, 202, "requesting a replacement")
+        return r.json["id"]
 
     def delete_own_reply(self, tok):
         """Each caller deletes a reply of its own (another's is 403)."""

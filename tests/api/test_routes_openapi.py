@@ -37,9 +37,13 @@ VISITOR = {("GET", "/api/v1/chat/transcript"), ("POST", "/api/v1/chat/transcript
 ADMIN_ONLY = {("POST", "/api/v1/agents"), ("PATCH", "/api/v1/agents/{id}"),
               ("POST", "/api/v1/queues"), ("GET", "/api/v1/sites"), ("POST", "/api/v1/sites"),
               ("PUT", "/api/v1/calendars/{name}"), ("POST", "/api/v1/sla-policies"),
-              ("DELETE", "/api/v1/sla-policies/{queue}/{priority}")}
+              ("DELETE", "/api/v1/sla-policies/{queue}/{priority}"),
+              ("PUT", "/api/v1/action-policies/{kind}")}  # resolution powers
 SUPERVISOR_UP = {("GET", "/api/v1/agents"), ("GET", "/api/v1/agents/{id}"),
-                 ("GET", "/api/v1/chat/stats"), ("PUT", "/api/v1/flows/{key}")}
+                 ("GET", "/api/v1/chat/stats"), ("PUT", "/api/v1/flows/{key}"),
+                 # resolution powers
+                 ("GET", "/api/v1/approvals"), ("POST", "/api/v1/actions/{id}/approve"),
+                 ("POST", "/api/v1/actions/{id}/decline")}
 ROLE_GATED = ADMIN_ONLY | SUPERVISOR_UP
 
 
@@ -153,6 +157,11 @@ class OpenAPIDocument(unittest.TestCase):
             ("POST", "/api/v1/status/{token}/answers"),
             ("GET", "/api/v1/chat/questions"), ("OPTIONS", "/api/v1/chat/questions"),
             ("POST", "/api/v1/chat/answers"), ("OPTIONS", "/api/v1/chat/answers"),
+            # resolution powers
+            ("GET", "/api/v1/action-policies"), ("PUT", "/api/v1/action-policies/{kind}"),
+            ("GET", "/api/v1/cases/{id}/actions"), ("POST", "/api/v1/cases/{id}/actions"),
+            ("GET", "/api/v1/approvals"), ("POST", "/api/v1/actions/{id}/approve"),
+            ("POST", "/api/v1/actions/{id}/decline"), ("POST", "/api/v1/actions/{id}/cancel"),
         }
         self.assertEqual(spec_routes(self.spec), want)
 
@@ -246,7 +255,7 @@ class OpenAPIDocument(unittest.TestCase):
                 for seg in path.split("/"):
                     if seg.startswith("{"):
                         self.assertIn(seg, ("{id}", "{key}", "{file}", "{name}", "{queue}",
-                                            "{priority}", "{token}"))
+                                            "{priority}", "{token}", "{kind}"))
 
 
 if __name__ == "__main__":
@@ -412,6 +421,47 @@ class ResponsesMatchSchemas(ServerTest):
         self.check(self.agent.post(path + "/handoffs", {"queue": "general", "summary": "over"}),
                    201, "Event")
         self.check(self.agent.get(path + "/handoffs"), 200, "HandoffList")
+    def test_actions(self):
+        """Resolution powers: policies, actions (done, pending, approved,
+        declined, cancelled, sending with a delivery) and approvals."""
+        self.check(self.agent.get("/api/v1/action-policies"), 200, "ActionPolicyList")
+        self.check(self.admin.put("/api/v1/action-policies/credit", {
+            "currency": "EUR", "limits": {"agent": {"per_case": 1000, "per_month": None}}}),
+            200, "ActionPolicy")
+        self.check(self.admin.put("/api/v1/action-policies/waive_fee", {
+            "currency": "EUR", "limits": {"agent": {"per_case": 1000}},
+            "webhook": {"url": "http://127.0.0.1:9/hook", "secret": "0123456789abcdef"}}),
+            200, "ActionPolicy")
+        self.check(self.admin.put("/api/v1/action-policies/nope", {}), 404, "Error")
+        case = self.new_case(subject="credit me")
+        path = "/api/v1/cases/%d/actions" % case["id"]
+        self.check(self.agent.post(path, {"kind": "credit", "amount": 500, "currency": "EUR",
+                                          "reason": "outage", "note": "n"}), 201, "Action")
+        sending = self.check(self.agent.post(path, {"kind": "waive_fee", "amount": 100,
+                                                    "currency": "EUR", "reason": "r"}), 201, "Action")
+        self.assertEqual(sending["delivery"]["state"], "pending")
+        pend = [self.check(self.agent.post(path, {"kind": k, "reason": "r", **extra}), 202, "Action")
+                for k, extra in (("replacement", {"item": "cable", "quantity": 2}),
+                                 ("extend_subscription", {"days": 7}),
+                                 ("credit", {"amount": 9000, "currency": "EUR"}))]
+        self.check(self.supervisor.get("/api/v1/approvals?limit=2"), 200, "ApprovalList")
+        self.check(self.admin.post("/api/v1/actions/%d/approve" % pend[0]["id"], {"note": "ok"}),
+                   200, "Action")
+        self.check(self.supervisor.post("/api/v1/actions/%d/decline" % pend[1]["id"],
+                                        {"note": "no"}), 200, "Action")
+        self.check(self.agent.post("/api/v1/actions/%d/cancel" % pend[2]["id"],
+                                   {"reason": "moot"}), 200, "Action")
+        self.check(self.agent.post("/api/v1/actions/%d/cancel" % sending["id"],
+                                   {"reason": "by hand"}), 200, "Action")
+        self.check(self.supervisor.post("/api/v1/actions/%d/approve" % pend[1]["id"], {}),
+                   409, "Error")
+        lst = self.check(self.agent.get(path), 200, "ActionList")
+        self.assertEqual(len(lst["items"]), 5)
+        for e in self.admin.get("/api/v1/cases/%d/events?limit=200" % case["id"]).json["items"]:
+            self.assertEqual(conforms(self.spec, {"$ref": "#/components/schemas/Event"}, e), [])
+        alerts = self.check(self.supervisor.get("/api/v1/alerts?case_id=%d" % case["id"]), 200,
+                            "AlertList")
+        self.assertIn("approval_requested", {a["kind"] for a in alerts["items"]})
 
     def test_alerts(self):
         case = self.new_case(subject="alerting")

@@ -1466,6 +1466,118 @@ test('console: plan and next action; the status link made, replaced and turned o
 });
 
 /* Last: it moves the server's clock forward (and leaves it there). */
+/* ---------- resolution powers (web/console/actions.js) ---------- */
+
+function actionItems(page) {
+  return page.getByTestId('action').evaluateAll((els) => els.map((e) => ({
+    id: Number(e.dataset.actionId), state: e.dataset.state, text: e.textContent })));
+}
+
+async function caseActions(caseId) {
+  return (await apiOk('GET', `/api/v1/cases/${caseId}/actions`)).items;
+}
+
+/* takeAction - fill the Actions form and submit; the API's reply. */
+async function takeAction(page, caseId, { kind = 'credit', amount, reason }) {
+  await page.getByTestId('action-kind').selectOption(kind);
+  if (amount !== undefined) await page.getByTestId('action-amount').fill(amount);
+  await page.getByTestId('action-reason').fill(reason);
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${HEED}/api/v1/cases/${caseId}/actions` && r.request().method() === 'POST'),
+    page.getByTestId('action-submit').click(),
+  ]);
+  return { status: resp.status(), body: await resp.json() };
+}
+
+test('actions: an agent within the limit credits at once; the customer is told', async (w) => {
+  const { kase } = await newCase({ name: 'Rita Refund', subject: 'Charged twice for May', owner: 'lee' });
+  const lee = await w.agent('lee');
+  await openCaseInConsole(lee, kase.id);
+  await until('no actions yet', async () => (await lee.getByTestId('actions-list').textContent()) === 'No actions on this case.');
+  await until('the allowance said up front', async () =>
+    (await lee.getByTestId('action-allowance').textContent()) === 'You can do up to 25.00 USD more on this case yourself.');
+  assert.equal(await lee.getByTestId('action-currency').inputValue(), 'USD', 'the policy\'s currency');
+  await lee.getByTestId('action-amount').fill('10.00');
+  assert.equal(await lee.getByTestId('action-allowance').getAttribute('data-over'), 'false');
+  assert.equal(await lee.getByTestId('action-submit').textContent(), 'Credit now');
+  const why = 'Billed twice <img src=x onerror=alert(1)>';
+  const r = await takeAction(lee, kase.id, { reason: why });
+  assert.equal(r.status, 201, show(r.body));
+  assert.deepEqual([r.body.state, r.body.amount, r.body.currency, r.body.reason], ['done', 1000, 'USD', why]);
+  const item = await until('the done credit in the panel', async () =>
+    (await actionItems(lee)).find((a) => a.id === r.body.id && a.state === 'done'));
+  assert.ok(item.text.includes('Credit 10.00 USD'), item.text);
+  assert.ok(item.text.includes(why), 'the reason shown as text: ' + item.text);
+  await until('what is left, updated', async () =>
+    (await lee.getByTestId('action-allowance').textContent()) === 'You can do up to 15.00 USD more on this case yourself.');
+  const evs = await caseEvents(kase.id);
+  const done = evs.filter((e) => e.type === 'action_done');
+  assert.deepEqual(done.map((e) => [e.visibility, e.body]), [['public', 'We credited 10.00 USD to your account.']]);
+  const taken = evs.find((e) => e.type === 'action_taken');
+  assert.deepEqual([taken.visibility, taken.author.id], ['internal', AGENT[EMAIL.lee].id]);
+  /* the customer's status page shows the line */
+  const { token } = await statusLink(kase.id);
+  const view = await statusView(token);
+  assert.ok(JSON.stringify(view).includes('We credited 10.00 USD to your account.'), 'on the status page');
+  await noErrorNotices(lee);
+});
+
+test('actions: above the limit a supervisor approves in another browser; the agent sees it done', async (w) => {
+  const { kase } = await newCase({ name: 'Omar Outage', subject: 'Three days without service', owner: 'lee' });
+  const lee = await w.agent('lee');
+  await openCaseInConsole(lee, kase.id);
+  await until('the allowance', async () => (await lee.getByTestId('action-allowance').textContent()).startsWith('You can do up to 25.00 USD'));
+  await lee.getByTestId('action-amount').fill('40.00');
+  await until('"needs approval" said before asking', async () =>
+    (await lee.getByTestId('action-allowance').textContent()) ===
+      'Needs a supervisor\'s approval: above your limit (25.00 USD left on this case).');
+  assert.equal(await lee.getByTestId('action-submit').textContent(), 'Ask for approval');
+  const r = await takeAction(lee, kase.id, { reason: 'Outage credit, three days' });
+  assert.equal(r.status, 202, show(r.body));
+  assert.deepEqual([r.body.state, r.body.over], ['pending_approval', 'per_case']);
+  await until('waiting in the panel', async () =>
+    (await actionItems(lee)).find((a) => a.id === r.body.id && a.state === 'pending_approval' && a.text.includes('Waiting for a supervisor')));
+
+  /* Sam, in a browser of his own, sees the request and approves it */
+  const sam = await w.agent('sam');
+  const row = sam.locator(`[data-testid="approval"][data-action-id="${r.body.id}"]`);
+  await row.waitFor({ timeout: 15000 });
+  assert.ok((await row.textContent()).includes('Credit 40.00 USD'));
+  assert.ok((await row.textContent()).includes('Lee'), 'who asked');
+  await row.getByTestId('approve').click();
+  await until('gone from the approvals', async () => (await row.count()) === 0, 15000);
+
+  /* Lee sees it done without reloading; the customer is told */
+  await until('done in Lee\'s panel', async () =>
+    (await actionItems(lee)).find((a) => a.id === r.body.id && a.state === 'done'), 15000);
+  const acts = await caseActions(kase.id);
+  assert.deepEqual([acts[0].state, acts[0].decided_by], ['done', AGENT[EMAIL.sam].id]);
+  const evs = await caseEvents(kase.id);
+  assert.ok(evs.find((e) => e.type === 'action_approved' && e.author.id === AGENT[EMAIL.sam].id));
+  assert.deepEqual(evs.filter((e) => e.type === 'action_done').map((e) => e.body), ['We credited 40.00 USD to your account.']);
+
+  /* a second request is declined: the note is required, and Lee reads it */
+  await lee.getByTestId('action-kind').selectOption('replacement');
+  await lee.getByTestId('action-item').fill('Fiber router FR-200');
+  await until('replacement needs approval', async () =>
+    (await lee.getByTestId('action-allowance').textContent()).startsWith('Needs a supervisor\'s approval'));
+  const r2 = await takeAction(lee, kase.id, { kind: 'replacement', reason: 'Router dead after the outage' });
+  assert.equal(r2.status, 202, show(r2.body));
+  const row2 = sam.locator(`[data-testid="approval"][data-action-id="${r2.body.id}"]`);
+  await row2.waitFor({ timeout: 15000 });
+  await row2.getByTestId('decline').click();
+  await row2.getByTestId('decline-confirm').click();
+  await until('a note is asked for', async () => (await sam.locator('#notices .notice.error').allTextContents()).some((t) => t.includes('Say why')));
+  assert.equal((await caseActions(kase.id)).find((a) => a.id === r2.body.id).state, 'pending_approval');
+  await row2.getByTestId('decline-note').fill('Line test first, please');
+  await row2.getByTestId('decline-confirm').click();
+  await until('declined in Lee\'s panel with the note', async () => {
+    const it = (await actionItems(lee)).find((a) => a.id === r2.body.id);
+    return it && it.state === 'declined' && it.text.includes('Line test first, please');
+  }, 15000);
+  await noErrorNotices(lee);
+});
+
 test('console: alerts list shows an alert and Done acknowledges it', async (w) => {
   /* case A: Sam's, a 5-minute callback - Sam is warned at 75% (3.75 min);
    * case B: Lee's, a 1-minute first-response target - supervisors are told */

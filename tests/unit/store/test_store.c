@@ -30,7 +30,7 @@
 
 #define OK(x) assert_int_equal((x), E_OK)
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 struct fx {
 	char path[64];
@@ -217,7 +217,9 @@ static void test_migrate_upgrades(void **state)
 	mk_customer(fx->st, "Alice");
 	store_close(fx->st);
 	db = raw_open(fx->path);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE flow_runs; DROP TABLE flows;"
+	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE hook_deliveries; DROP TABLE actions;" /* powers */
+				      "DROP TABLE flow_runs; DROP TABLE flows;"
 				      "DROP TABLE effort; DROP TABLE verifications;"
 				      "DROP TABLE followups; DROP TABLE alerts;"
 				      "DROP TABLE timers; DROP TABLE sla_clocks;"
