@@ -178,5 +178,8 @@ void api_h_status_revoke(struct http_req *r);
 void api_h_status_get(struct http_req *r);
 void api_h_status_message(struct http_req *r);
 void api_h_status_followup(struct http_req *r);
+/* customer records (issue 5): api_customer_records.c */
+void api_h_customer_history(struct http_req *r);
+void api_h_customer_merge(struct http_req *r);
 
 #endif

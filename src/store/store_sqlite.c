@@ -589,4 +589,16 @@ const struct store_ops store_sqlite_ops = {
 	.followup_get = sq__followup_get,
 	.followup_put = sq__followup_put,
 	.followup_last_sent = sq__followup_last_sent,
+
+	/* customer records (issue 5) */
+	.customer_change_insert = sq__customer_change_insert,
+	.customer_change_list = sq__customer_change_list,
+	.customer_merge_move = sq__customer_merge_move,
+	.contact_live_of_customer = sq__contact_live_of_customer,
+	.customer_words_put = sq__customer_words_put,
+	.name_words_by_grams = sq__name_words_by_grams,
+	.name_words_by_prefix = sq__name_words_by_prefix,
+	.customers_by_words = sq__customers_by_words,
+	.customers_by_account_core = sq__customers_by_account_core,
+	.customers_unindexed = sq__customers_unindexed,
 };
