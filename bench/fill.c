@@ -1,7 +1,7 @@
 /*
  * fill.c - add N synthetic cases to a heed database, for load tests.
  *
- *   build/bench/fill --db PATH [--cases N] [--customers M] [--seed S]
+ *   build/bench/fill --db PATH [--cases N] [--customers M] [--seed S] [--people]
  *
  * Goes through the store_* interface only (open, migrate, begin/commit and
  * the customer, identifier, case and event inserts), so the rows are what
@@ -16,6 +16,12 @@
  * one "created" event like the domain writes.  Rows are committed every
  * 10,000 cases.  Identifiers carry a per-run tag, so filling the same
  * database twice adds rows instead of clashing.
+ *
+ * --people (customer records' search bench): customers get a person's name
+ * (first and last name drawn from lists with accents, 160 x 160), a phone
+ * number and an account number besides the email, all unique per run.  The
+ * name index is filled by the next start of heed (app_open_store indexes
+ * customers that are not yet), since this tool skips the domain.
  *
  * Trade-off: a fixed xorshift generator (seeded by --seed) rather than
  * rand(), so two fills with the same seed produce the same rows.
@@ -54,6 +60,55 @@ static const char *const subjects[] = {
 };
 #define N_SUBJECTS (sizeof(subjects) / sizeof(subjects[0]))
 
+/* --people: names for the customer search bench */
+static const char *const first_names[] = {
+	"James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda",
+	"William", "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica",
+	"Thomas", "Sarah", "Charles", "Karen", "Christopher", "Nancy", "Daniel", "Lisa",
+	"Matthew", "Betty", "Anthony", "Margaret", "Mark", "Sandra", "Donald", "Ashley",
+	"Steven", "Kimberly", "Paul", "Emily", "Andrew", "Donna", "Joshua", "Michelle",
+	"José", "María", "Juan", "Ana", "Luis", "Gabriela", "Carlos", "Lucía",
+	"Jorge", "Sofía", "Miguel", "Valentina", "Andrés", "Camila", "Raúl", "Inés",
+	"François", "Hélène", "Jérôme", "Zoë", "Günter", "Jürgen", "Björn", "Søren",
+	"Åsa", "Łukasz", "Małgorzata", "Paweł", "Zoltán", "Ágnes", "Dmitri", "Olga",
+	"Mohammed", "Fatima", "Ahmed", "Aisha", "Omar", "Layla", "Yusuf", "Amira",
+	"Wei", "Mei", "Hiroshi", "Yuki", "Kenji", "Sakura", "Min-jun", "Seo-yeon",
+	"Arjun", "Priya", "Rahul", "Ananya", "Vikram", "Deepika", "Kwame", "Ama",
+	"Chidi", "Ngozi", "Tunde", "Folake", "Sipho", "Thandiwe", "Liam", "Olivia",
+	"Noah", "Emma", "Oliver", "Ava", "Elijah", "Charlotte", "Lucas", "Amelia",
+	"Mateo", "Mia", "Ethan", "Harper", "Aiden", "Evelyn", "Logan", "Abigail",
+	"Sebastián", "Renée", "Noël", "Chloé", "Anaïs", "Maëlle", "Loïc", "Gaëlle",
+	"Siobhán", "Seán", "Niamh", "Eoin", "Aoife", "Ciarán", "Pádraig", "Róisín",
+	"Giulia", "Lorenzo", "Francesca", "Matteo", "Chiara", "Alessandro", "Elena", "Marco",
+	"Joaquim", "Conceição", "João", "Luísa", "Gonçalo", "Leonor", "Tomás", "Beatriz",
+	"Nikolai", "Anastasia", "Ivan", "Tatiana", "Sergei", "Natalia", "Alexei", "Irina",
+};
+static const char *const last_names[] = {
+	"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+	"Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas",
+	"Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White",
+	"Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young",
+	"Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores",
+	"López", "Muñoz", "Núñez", "Peña", "Gómez", "Díaz", "Jiménez", "Álvarez",
+	"Müller", "Schröder", "Köhler", "Weiß", "Groß", "Böhm", "Krüger", "Schäfer",
+	"Østergaard", "Sørensen", "Ångström", "Öberg", "Nørgaard", "Kowalczyk", "Wójcik", "Łukasiewicz",
+	"Dubois", "Lefèvre", "Mercier", "Girard", "Bonnet", "Fontaine", "Chevalier", "Rousseau",
+	"Nakamura", "Tanaka", "Suzuki", "Watanabe", "Yamamoto", "Kobayashi", "Kim", "Park",
+	"Patel", "Sharma", "Singh", "Kumar", "Gupta", "Reddy", "Okafor", "Adeyemi",
+	"Mensah", "Owusu", "Nkosi", "Dlamini", "Haddad", "Khalil", "Mansour", "Nasser",
+	"O'Brien", "Murphy", "Kelly", "Ó Súilleabháin", "Byrne", "Ryan", "Walsh", "McCarthy",
+	"Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci",
+	"Silva", "Santos", "Oliveira", "Sousa", "Conceição", "Gonçalves", "Magalhães", "Araújo",
+	"Ivanov", "Smirnov", "Kuznetsov", "Popov", "Sokolov", "Lebedev", "Kozlov", "Novikov",
+	"Novák", "Dvořák", "Černý", "Procházka", "Kučera", "Veselý", "Horák", "Němec",
+	"Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Varga", "Kiss", "Molnár",
+	"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
+	"Papadopoulos", "Georgiou", "Dimitriou", "Nikolaou", "Yilmaz", "Kaya", "Demir", "Şahin",
+};
+#define N_FIRST (sizeof(first_names) / sizeof(first_names[0]))
+#define N_LAST (sizeof(last_names) / sizeof(last_names[0]))
+static bool people;
+
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
 static uint64_t rng(void)
@@ -79,7 +134,7 @@ static double now_s(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fill --db PATH [--cases N] [--customers M] [--seed S]\n");
+	fprintf(stderr, "usage: fill --db PATH [--cases N] [--customers M] [--seed S] [--people]\n");
 	return 2;
 }
 
@@ -109,18 +164,31 @@ static enum err commit_batch(struct store *st, bool more)
 static enum err add_customers(struct store *st, long long n, const char *tag,
 			      int64_t t0, int64_t *first_id)
 {
-	char name[64], email[96];
+	char name[96], email[96], phone[32], acct[48];
 	enum err e = store_begin(st);
+	uint64_t run = (uint64_t)strtoull(tag, NULL, 16) % 9000 + 1000;
 
 	for (long long i = 0; e == E_OK && i < n; i++) {
 		struct customer c = {.name = name, .created_at = t0, .updated_at = t0};
 		struct ident id = {.kind = IDENT_EMAIL, .value = email, .display = email};
+		struct ident ph = {.kind = IDENT_PHONE, .value = phone, .display = phone};
+		struct ident ac = {.kind = IDENT_ACCOUNT, .value = acct, .display = acct};
 
 		snprintf(name, sizeof(name), "Customer %lld", i + 1);
+		if (people)
+			snprintf(name, sizeof(name), "%s %s", first_names[below(N_FIRST)],
+				 last_names[below(N_LAST)]);
 		snprintf(email, sizeof(email), "c%lld.%s@bench.example", i + 1, tag);
+		/* unique per run: +1 4xx-5xx numbers and AC<run><n> accounts */
+		snprintf(phone, sizeof(phone), "+1%03llu%07lld", (unsigned long long)(200 + run % 700), i + 1);
+		snprintf(acct, sizeof(acct), "AC%04llu%08lld", (unsigned long long)run, i + 1);
 		e = store_customer_insert(st, &c);
 		if (e == E_OK)
 			e = store_ident_insert(st, c.id, &id);
+		if (e == E_OK && people)
+			e = store_ident_insert(st, c.id, &ph);
+		if (e == E_OK && people)
+			e = store_ident_insert(st, c.id, &ac);
 		if (e == E_OK && i == 0)
 			*first_id = c.id;
 		if (e == E_OK && (i + 1) % BATCH == 0)
@@ -203,6 +271,10 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
+		if (!strcmp(a, "--people")) {
+			people = true;
+			continue;
+		}
 		if (!v)
 			return usage();
 		if (!strcmp(a, "--db"))

@@ -33,6 +33,9 @@ static struct route routes[] = {
 	{HTTP_GET, "/api/v1/customers/lookup", api_h_customer_lookup, ROLE_AGENT, 0},
 	{HTTP_GET, "/api/v1/customers/{id}", api_h_customer_get, ROLE_AGENT, 0},
 	{HTTP_PATCH, "/api/v1/customers/{id}", api_h_customer_patch, ROLE_AGENT, 0},
+	/* customer records (issue 5): agents correct and merge records (story 002) */
+	{HTTP_GET, "/api/v1/customers/{id}/history", api_h_customer_history, ROLE_AGENT, 0},
+	{HTTP_POST, "/api/v1/customers/{id}/merge", api_h_customer_merge, ROLE_AGENT, 0},
 	{HTTP_GET, "/api/v1/cases", api_h_cases_list, ROLE_AGENT, 0},
 	{HTTP_POST, "/api/v1/cases", api_h_case_create, ROLE_AGENT, 0},
 	{HTTP_GET, "/api/v1/cases/{id}", api_h_case_get, ROLE_AGENT, 0},

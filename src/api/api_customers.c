@@ -14,6 +14,8 @@ struct customer_job {
 	int64_t id;
 	struct customer_new in;
 	struct customer_patch patch;
+	struct actor by;
+	const char *reason;
 	struct customer out;
 };
 
@@ -89,7 +91,10 @@ static enum err run_create(struct store *st, struct txq_job *tj)
 {
 	struct customer_job *cj = (struct customer_job *)tj;
 
-	return customers_create(st, &cj->j.r->arena, &cj->in, &cj->out, &cj->j.fail);
+	struct customer_by who = { &cj->by, "api", NULL };
+
+	return customers_create_as(st, &cj->j.r->arena, &cj->in, &who, &cj->out,
+				   &cj->j.fail);
 }
 
 static void resume_create(struct http_req *r)
@@ -105,6 +110,7 @@ void api_h_customer_create(struct http_req *r)
 		return;
 	if (!api_read_customer(r, api_req(r)->body, "", &cj->in))
 		return;
+	cj->by = api_req(r)->actor;
 	api_write(r, &cj->j, run_create, resume_create);
 }
 
@@ -112,8 +118,10 @@ static enum err run_patch(struct store *st, struct txq_job *tj)
 {
 	struct customer_job *cj = (struct customer_job *)tj;
 
-	return customers_update(st, &cj->j.r->arena, cj->id, &cj->patch, &cj->out,
-				&cj->j.fail);
+	struct customer_by who = { &cj->by, "api", cj->reason };
+
+	return customers_update_as(st, &cj->j.r->arena, cj->id, &cj->patch, &who,
+				   &cj->out, &cj->j.fail);
 }
 
 static void resume_patch(struct http_req *r)
@@ -135,11 +143,13 @@ void api_h_customer_patch(struct http_req *r)
 		return;
 	p->has_name = json_object_get(q->body, "name") != NULL;
 	if (!api_get_str(r, q->body, "name", "name", p->has_name, &p->name) ||
-	    !api_get_arr(r, q->body, "identifiers", "identifiers", &arr))
+	    !api_get_arr(r, q->body, "identifiers", "identifiers", &arr) ||
+	    !api_get_str(r, q->body, "reason", "reason", false, &cj->reason))
 		return;
 	p->has_idents = arr != NULL;
 	if (!read_idents(r, arr, "", &p->idents, &p->n))
 		return;
+	cj->by = q->actor;
 	api_write(r, &cj->j, run_patch, resume_patch);
 }
 
@@ -181,24 +191,35 @@ void api_h_customer_lookup(struct http_req *r)
 
 void api_h_customers_list(struct http_req *r)
 {
+	const char *q = http_query(r, "q");
+	struct customer_match *match = NULL;
 	struct customer_list list;
 	struct fail fail = {0};
-	int64_t before;
+	int64_t cursor;
 	size_t limit;
-	json_t *items;
+	json_t *items, *c;
 	enum err e;
 
-	if (!api_query_id(r, "cursor", &before) || !api_query_limit(r, &limit))
+	if (!api_query_id(r, "cursor", &cursor) || !api_query_limit(r, &limit))
 		return;
-	e = customers_search(api_req(r)->w->rd, &r->arena, http_query(r, "q"),
-			     before, limit, &list, &fail);
+	e = customers_search_ranked(api_req(r)->w->rd, &r->arena, q, cursor, limit, &list,
+				    &match, &fail);
 	if (e) {
 		api_fail(r, e, &fail);
 		return;
 	}
 	items = json_array();
-	for (size_t i = 0; items && i < list.n; i++)
-		json_array_append_new(items, api_customer_json(&list.items[i]));
-	api_page(r, items, list.n, limit,
-		 list.n ? list.items[list.n - 1].id : 0);
+	for (size_t i = 0; items && i < list.n; i++) {
+		c = api_customer_json(&list.items[i]);
+		if (c && match && match[i].by)
+			json_object_set_new(c, "match",
+					    json_pack("{s:s, s:f}", "by", match[i].by, "score",
+						      (double)(int)(match[i].score * 1000 + 0.5) / 1000));
+		json_array_append_new(items, c);
+	}
+	/* with q the cursor is an offset into the ranked results (customers.h) */
+	if (list.n && match && match[0].by)
+		api_page(r, items, list.n, limit, (cursor > 0 ? cursor : 0) + (int64_t)list.n);
+	else
+		api_page(r, items, list.n, limit, list.n ? list.items[list.n - 1].id : 0);
 }

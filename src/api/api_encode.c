@@ -52,10 +52,12 @@ json_t *api_customer_json(const struct customer *c)
 				       "value", d->value ? d->value : "", "display",
 				       d->display ? d->display : (d->value ? d->value : "")));
 	}
-	return json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)c->id,
+	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)c->id,
 			 "name", c->name ? c->name : "", "identifiers", ids,
 			 "created_at", api_time_json(c->created_at), "updated_at",
-			 api_time_json(c->updated_at));
+			 api_time_json(c->updated_at),
+			 /* customer records: the record a tombstone went to */
+			 "merged_into", id_or_null(c->merged_into));
 }
 
 json_t *api_case_json(const struct case_ *c)

@@ -221,5 +221,8 @@ enum err api_flow_customer_answer(struct store *st, struct arena *ar, int64_t ca
 				  struct fail *f);
 /* api_flow_read_customer_answer - {step, value} of the body into in. */
 bool api_flow_read_customer_answer(struct http_req *r, struct flow_answer_in *in);
+/* customer records (issue 5): api_customer_records.c */
+void api_h_customer_history(struct http_req *r);
+void api_h_customer_merge(struct http_req *r);
 
 #endif

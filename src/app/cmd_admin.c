@@ -12,7 +12,34 @@
 #include "base/log.h"
 #include "domain/agents.h"
 #include "domain/auth.h"
+#include "domain/customers.h"
 #include "http/router.h"
+
+/* index_names - customer records: put the names of customers made before
+ * the name index existed (or by a bulk fill) into it, 1,000 a transaction. */
+static enum err index_names(struct store *st)
+{
+	struct fail f = {0};
+	struct arena ar;
+	size_t done, total = 0;
+	enum err e;
+
+	do {
+		arena_init(&ar, 64 * 1024);
+		e = store_begin(st);
+		if (e == E_OK)
+			e = customers_index_names(st, &ar, 1000, &done, &f);
+		if (e == E_OK)
+			e = store_commit(st);
+		else
+			store_rollback(st);
+		arena_release(&ar);
+		total += e == E_OK ? done : 0;
+	} while (e == E_OK && done);
+	if (total)
+		log_info("store", "indexed the names of %zu customers", total);
+	return e;
+}
 
 enum err app_open_store(const struct config *c, struct store **out)
 {
@@ -26,6 +53,13 @@ enum err app_open_store(const struct config *c, struct store **out)
 	e = store_migrate(*out, &version);
 	if (e) {
 		log_error("store", "cannot migrate database '%s'", c->db);
+		store_close(*out);
+		*out = NULL;
+		return e;
+	}
+	e = index_names(*out);
+	if (e) {
+		log_error("store", "cannot index customer names in '%s'", c->db);
 		store_close(*out);
 		*out = NULL;
 	}

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/utf8.h"
 #include "domain/calendar.h"
+#include "domain/custrec.h"
 #include "domain/internal.h"
 
 static enum err check_queue(struct arena *ar, const char *s, char **out,
@@ -183,6 +184,10 @@ enum err cases_create(struct store *st, struct arena *ar,
 				"give customer_id or customer, not both");
 	if (in->customer_id) {
 		rc = store_customer_get(st, ar, in->customer_id, &cust);
+		/* customer records: a merged record's new cases go to the record
+		 * it was merged into */
+		if (rc == E_OK && cust.merged_into)
+			rc = store_customer_get(st, ar, cust.merged_into, &cust);
 		if (rc == E_NOTFOUND)
 			return fail_set(f, E_UNPROC, NULL, "customer_id",
 					"no customer with id %lld",
@@ -190,8 +195,9 @@ enum err cases_create(struct store *st, struct arena *ar,
 		if (rc != E_OK)
 			return domain__io(f, rc);
 	} else if (in->customer) {
-		rc = customers__find_or_create(st, ar, in->customer,
-					       "customer.", &cust, &created, f);
+		rc = customers__find_or_create_as(st, ar, in->customer, "customer.",
+						  &(struct customer_by){ by, "case", NULL },
+						  &cust, &created, f);
 		if (rc != E_OK)
 			return rc;
 	} else {

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "domain/cases.h"
 #include "domain/chat.h"
+#include "domain/custrec.h"
 #include "domain/customers.h"
 #include "domain/ident.h"
 #include "domain/flows.h"
@@ -293,7 +294,9 @@ static enum err join_open_case(struct store *st, struct arena *ar,
 	bool created;
 	enum err e;
 
-	if ((e = customers__find_or_create(st, ar, cnew->customer, "", &cu, &created, f)) != E_OK)
+	if ((e = customers__find_or_create_as(st, ar, cnew->customer, "",
+					      &(struct customer_by){ NULL, "chat", NULL },
+					      &cu, &created, f)) != E_OK)
 		return e;
 	by.id = cu.id;
 	c->id = 0;

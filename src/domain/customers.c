@@ -11,8 +11,13 @@
 
 #include "base/clock.h"
 #include "base/utf8.h"
+#include "domain/custrec.h"
 #include "domain/ident.h"
 #include "domain/internal.h"
+#include "domain/names.h"
+
+/* SYSTEM_API - who changes a customer when a caller does not say. */
+static const struct customer_by system_api = { NULL, "api", NULL };
 
 /* normalise - check and normalise a request's identifiers into *out. */
 static enum err normalise(struct arena *ar, const struct ident_in *in,
@@ -152,10 +157,11 @@ static enum err insert_idents(struct store *st, int64_t id,
 	return E_OK;
 }
 
-/* create - insert an already validated customer. */
-static enum err create(struct store *st, char *name, struct ident *v,
-		       size_t n, const char *prefix, struct customer *out,
-		       struct fail *f)
+/* create - insert an already validated customer, its "created" history
+ * entry and its name words. */
+static enum err create(struct store *st, struct arena *ar, char *name, struct ident *v,
+		       size_t n, const char *prefix, const struct customer_by *who,
+		       const char *reason, struct customer *out, struct fail *f)
 {
 	struct customer c = { .name = name, .idents = v, .n_idents = n };
 	enum err rc;
@@ -165,6 +171,11 @@ static enum err create(struct store *st, char *name, struct ident *v,
 	if (rc != E_OK)
 		return domain__io(f, rc);
 	rc = insert_idents(st, c.id, v, 0, n, prefix, f);
+	if (rc == E_OK)
+		rc = customers__record(st, c.id, "created", NULL, name, 0, who, reason,
+				       c.created_at, f);
+	if (rc == E_OK)
+		rc = customers__index(st, ar, c.id, name, f);
 	if (rc != E_OK)
 		return rc;
 	*out = c;
@@ -175,11 +186,20 @@ enum err customers_create(struct store *st, struct arena *ar,
 			  const struct customer_new *in, struct customer *out,
 			  struct fail *f)
 {
+	return customers_create_as(st, ar, in, &system_api, out, f);
+}
+
+enum err customers_create_as(struct store *st, struct arena *ar,
+			     const struct customer_new *in, const struct customer_by *who,
+			     struct customer *out, struct fail *f)
+{
 	struct ident *v;
-	char *name;
+	char *name, *reason;
 	enum err rc;
 
-	rc = check_name(ar, in->name, "", &name, f);
+	rc = customers__reason(ar, who, &reason, f);
+	if (rc == E_OK)
+		rc = check_name(ar, in->name, "", &name, f);
 	if (rc == E_OK)
 		rc = normalise(ar, in->idents, in->n, "", &v, f);
 	if (rc == E_OK)
@@ -187,7 +207,7 @@ enum err customers_create(struct store *st, struct arena *ar,
 	if (rc == E_OK)
 		rc = taken(st, ar, v, in->n, 0, "", f);
 	if (rc == E_OK)
-		rc = create(st, name, v, in->n, "", out, f);
+		rc = create(st, ar, name, v, in->n, "", who, reason, out, f);
 	return rc;
 }
 
@@ -195,16 +215,77 @@ enum err customers_update(struct store *st, struct arena *ar, int64_t id,
 			  const struct customer_patch *p, struct customer *out,
 			  struct fail *f)
 {
-	struct customer c;
+	return customers_update_as(st, ar, id, p, &system_api, out, f);
+}
+
+/* holds - whether v[0..n) has an identifier of kind k with value val. */
+static bool holds(const struct ident *v, size_t n, enum ident_kind k, const char *val)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind == k && strcmp(v[i].value, val) == 0)
+			return true;
+	return false;
+}
+
+/* record_idents - a history entry for each identifier of old that is not
+ * in new (removed) and each of new not in old (added). */
+static enum err record_idents(struct store *st, int64_t id, const struct ident *old, size_t n_old,
+			      const struct ident *new, size_t n_new,
+			      const struct customer_by *who, const char *reason,
+			      int64_t now, struct fail *f)
+{
+	enum err rc = E_OK;
+
+	for (size_t i = 0; rc == E_OK && i < n_old; i++)
+		if (!holds(new, n_new, old[i].kind, old[i].value))
+			rc = customers__record(st, id, ident_kind_name(old[i].kind),
+					       old[i].value, NULL, 0, who, reason, now, f);
+	for (size_t i = 0; rc == E_OK && i < n_new; i++)
+		if (!holds(old, n_old, new[i].kind, new[i].value))
+			rc = customers__record(st, id, ident_kind_name(new[i].kind),
+					       NULL, new[i].value, 0, who, reason, now, f);
+	return rc;
+}
+
+/* same_idents - whether a and b hold the same identifiers (normal forms). */
+static bool same_idents(const struct ident *a, size_t na, const struct ident *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!holds(b, nb, a[i].kind, a[i].value))
+			return false;
+	return true;
+}
+
+enum err customers_update_as(struct store *st, struct arena *ar, int64_t id,
+			     const struct customer_patch *p, const struct customer_by *who,
+			     struct customer *out, struct fail *f)
+{
+	struct customer c, old;
 	struct ident *v = NULL;
+	bool name_changed, idents_changed;
+	char *reason;
+	int64_t now;
 	enum err rc;
 
+	rc = customers__reason(ar, who, &reason, f);
+	if (rc != E_OK)
+		return rc;
 	rc = store_customer_get(st, ar, id, &c);
 	if (rc == E_NOTFOUND)
 		return fail_set(f, E_NOTFOUND, NULL, NULL,
 				"no customer with id %lld", (long long)id);
 	if (rc != E_OK)
 		return domain__io(f, rc);
+	if (c.merged_into) {
+		fail_set(f, E_CONFLICT, "merged", NULL,
+			 "customer %lld was merged into customer %lld; correct that record",
+			 (long long)id, (long long)c.merged_into);
+		f->related_id = c.merged_into;
+		return E_CONFLICT;
+	}
+	old = c;
 	if (p->has_name) {
 		rc = check_name(ar, p->name, "", &c.name, f);
 		if (rc != E_OK)
@@ -222,20 +303,37 @@ enum err customers_update(struct store *st, struct arena *ar, int64_t id,
 	rc = need_something(c.name ? c.name : "", c.n_idents, "", f);
 	if (rc != E_OK)
 		return rc;
-	c.updated_at = clock_now_ms();
+	name_changed = strcmp(c.name ? c.name : "", old.name ? old.name : "") != 0;
+	idents_changed = !same_idents(old.idents, old.n_idents, c.idents, c.n_idents);
+	if (!name_changed && !idents_changed) {
+		*out = old; /* nothing to correct: nothing written */
+		return E_OK;
+	}
+	now = clock_now_ms();
+	c.updated_at = now;
 	rc = store_customer_update(st, &c);
 	if (rc != E_OK)
 		return domain__io(f, rc);
-	if (p->has_idents) {
+	if (idents_changed) {
 		rc = store_ident_delete_all(st, id);
 		if (rc != E_OK)
 			return domain__io(f, rc);
 		rc = insert_idents(st, id, v, 0, p->n, "", f);
+		if (rc == E_OK)
+			rc = record_idents(st, id, old.idents, old.n_idents, v, p->n, who,
+					   reason, now, f);
 		if (rc != E_OK)
 			return rc;
 	}
-	*out = c;
-	return E_OK;
+	if (name_changed) {
+		rc = customers__record(st, id, "name", old.name, c.name, 0, who, reason, now, f);
+		if (rc == E_OK)
+			rc = customers__index(st, ar, id, c.name, f);
+		if (rc != E_OK)
+			return rc;
+	}
+	rc = store_customer_get(st, ar, id, out);
+	return rc == E_OK ? E_OK : domain__io(f, rc);
 }
 
 enum err customers_get(struct store *st, struct arena *ar, int64_t id,
@@ -274,64 +372,31 @@ enum err customers_lookup(struct store *st, struct arena *ar, const char *text,
 	return rc == E_OK ? E_OK : domain__io(f, rc);
 }
 
-enum err customers_search(struct store *st, struct arena *ar, const char *q,
-			  int64_t before_id, size_t limit,
-			  struct customer_list *out, struct fail *f)
-{
-	struct customer_query cq = { .before_id = before_id > 0 ? before_id : 0 };
-	struct ident cand[3];
-	const char **values;
-	char *t, *low;
-	size_t n;
-	enum err rc;
-
-	if (!limit)
-		limit = CUSTOMER_SEARCH_DEFAULT;
-	if (limit > CUSTOMER_SEARCH_MAX)
-		return fail_set(f, E_UNPROC, NULL, "limit",
-				"must be between 1 and %d", CUSTOMER_SEARCH_MAX);
-	cq.limit = limit;
-	rc = domain__text(ar, q, "q", 0, 200, &t, f);
-	if (rc != E_OK)
-		return rc;
-	if (*t) {
-		values = arena_alloc(ar, 4 * sizeof(*values));
-		low = arena_strdup(ar, t);
-		if (!values || !low)
-			return domain__nomem(f);
-		for (char *p = low; *p; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char)(*p - 'A' + 'a');
-		n = ident_candidates(ar, t, cand, 3);
-		for (size_t i = 0; i < n; i++)
-			values[cq.n_values++] = cand[i].value;
-		for (size_t i = 0; i < cq.n_values && low; i++)
-			if (strcmp(values[i], low) == 0)
-				low = NULL;
-		if (low)
-			values[cq.n_values++] = low;
-		cq.name_q = t;
-		cq.ident_values = values;
-	}
-	rc = store_customer_search(st, ar, &cq, out);
-	return rc == E_OK ? E_OK : domain__io(f, rc);
-}
-
 enum err customers__find_or_create(struct store *st, struct arena *ar,
 				   const struct customer_new *in,
 				   const char *prefix, struct customer *out,
 				   bool *created, struct fail *f)
 {
+	return customers__find_or_create_as(st, ar, in, prefix, &system_api, out, created, f);
+}
+
+enum err customers__find_or_create_as(struct store *st, struct arena *ar,
+				      const struct customer_new *in, const char *prefix,
+				      const struct customer_by *who, struct customer *out,
+				      bool *created, struct fail *f)
+{
 	struct customer c;
 	struct ident *v;
-	int64_t *owner, found = 0;
+	int64_t *owner, found = 0, now = clock_now_ms();
 	size_t first = 0;
 	bool changed = false;
-	char *name;
+	char *name, *reason;
 	enum err rc;
 
 	*created = false;
-	rc = check_name(ar, in->name, prefix, &name, f);
+	rc = customers__reason(ar, who, &reason, f);
+	if (rc == E_OK)
+		rc = check_name(ar, in->name, prefix, &name, f);
 	if (rc == E_OK)
 		rc = normalise(ar, in->idents, in->n, prefix, &v, f);
 	if (rc == E_OK)
@@ -360,7 +425,7 @@ enum err customers__find_or_create(struct store *st, struct arena *ar,
 		found = owner[i];
 	}
 	if (!found) {
-		rc = create(st, name, v, in->n, prefix, out, f);
+		rc = create(st, ar, name, v, in->n, prefix, who, reason, out, f);
 		if (rc == E_OK)
 			*created = true;
 		return rc;
@@ -372,16 +437,24 @@ enum err customers__find_or_create(struct store *st, struct arena *ar,
 		if (owner[i])
 			continue;
 		rc = insert_idents(st, found, v, i, i + 1, prefix, f);
+		if (rc == E_OK)
+			rc = customers__record(st, found, ident_kind_name(v[i].kind), NULL,
+					       v[i].value, 0, who, reason, now, f);
 		if (rc != E_OK)
 			return rc;
 		changed = true;
 	}
 	if ((!c.name || !*c.name) && *name) {
+		rc = customers__record(st, found, "name", c.name, name, 0, who, reason, now, f);
+		if (rc == E_OK)
+			rc = customers__index(st, ar, found, name, f);
+		if (rc != E_OK)
+			return rc;
 		c.name = name;
 		changed = true;
 	}
 	if (changed) {
-		c.updated_at = clock_now_ms();
+		c.updated_at = now;
 		rc = store_customer_update(st, &c);
 		if (rc == E_OK)
 			rc = store_customer_get(st, ar, found, &c);
@@ -398,4 +471,85 @@ enum err customers_find_or_create(struct store *st, struct arena *ar,
 				  struct fail *f)
 {
 	return customers__find_or_create(st, ar, in, "", out, created, f);
+}
+
+/* ---- customer records: history and the name index ---------------------- */
+
+enum err customers__reason(struct arena *ar, const struct customer_by *who,
+			   char **out, struct fail *f)
+{
+	enum err rc;
+
+	*out = NULL;
+	if (!who || !who->reason)
+		return E_OK;
+	rc = domain__text(ar, who->reason, "reason", 0, CUSTOMER_REASON_MAX, out, f);
+	if (rc == E_OK && !**out)
+		*out = NULL;
+	return rc;
+}
+
+enum err customers__record(struct store *st, int64_t customer_id, const char *field,
+			   const char *old_value, const char *new_value, int64_t ref_id,
+			   const struct customer_by *who, const char *reason,
+			   int64_t now, struct fail *f)
+{
+	struct customer_change c = {
+		.customer_id = customer_id, .field = (char *)field,
+		.old_value = (char *)old_value, .new_value = (char *)new_value,
+		.ref_id = ref_id, .by_kind = AUTHOR_SYSTEM,
+		.via = (char *)(who && who->via ? who->via : "api"),
+		.reason = (char *)reason, .created_at = now,
+	};
+	enum err rc;
+
+	if (who && who->by) {
+		c.by_kind = who->by->kind;
+		c.by_id = who->by->id;
+	}
+	rc = store_customer_change_insert(st, &c);
+	return rc == E_OK ? E_OK : domain__io(f, rc);
+}
+
+enum err customers__index(struct store *st, struct arena *ar, int64_t id,
+			  const char *name, struct fail *f)
+{
+	struct name_word_in in[NAMES_WORDS_MAX];
+	struct name_words w;
+	int64_t *g;
+	enum err rc;
+
+	rc = names_fold(ar, name, &w);
+	if (rc == E_INVAL) /* checked text is valid UTF-8; index nothing */
+		w.n = 0;
+	else if (rc != E_OK)
+		return domain__nomem(f);
+	for (size_t i = 0; i < w.n; i++) {
+		if (!(g = arena_alloc(ar, NAMES_GRAMS_MAX * sizeof(*g))))
+			return domain__nomem(f);
+		in[i].word = w.word[i];
+		in[i].grams = g;
+		in[i].n_grams = names_trigrams(w.word[i], g);
+	}
+	rc = store_customer_words_put(st, id, in, w.n);
+	return rc == E_OK ? E_OK : domain__io(f, rc);
+}
+
+enum err customers_index_names(struct store *st, struct arena *ar, size_t limit,
+			       size_t *done, struct fail *f)
+{
+	struct customer_list l;
+	enum err rc;
+
+	*done = 0;
+	rc = store_customers_unindexed(st, ar, limit, &l);
+	if (rc != E_OK)
+		return domain__io(f, rc);
+	for (size_t i = 0; i < l.n; i++) {
+		rc = customers__index(st, ar, l.items[i].id, l.items[i].name, f);
+		if (rc != E_OK)
+			return rc;
+	}
+	*done = l.n;
+	return E_OK;
 }

@@ -17,6 +17,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "domain/actor.h"
 #include "store/store.h"
 
 #define CUSTOMER_NAME_MAX 200
@@ -77,12 +78,11 @@ enum err customers_get(struct store *st, struct arena *ar, int64_t id,
 enum err customers_lookup(struct store *st, struct arena *ar, const char *text,
 			  struct customer *out, struct fail *f);
 
-/* customers_search - customers whose name contains q (case-insensitive) or
- * one of whose identifiers starts with a normal form of q (or with q
- * lower-cased, for partial emails and numbers).  Empty/NULL q lists all.
- * Newest first, ids below before_id when it is > 0; limit 0 means 50,
- * 1..200 allowed (else E_UNPROC field "limit"); q at most 200 characters
- * (field "q").  Read only. */
+/* customers_search - customers matching q: customers_search_ranked (below)
+ * without the reasons.  Empty/NULL q lists all, newest first, ids below
+ * before_id when it is > 0; limit 0 means 50, 1..200 allowed (else
+ * E_UNPROC field "limit"); q at most 200 characters (field "q").
+ * Tombstones are never listed.  Read only. */
 enum err customers_search(struct store *st, struct arena *ar, const char *q,
 			  int64_t before_id, size_t limit,
 			  struct customer_list *out, struct fail *f);
@@ -98,5 +98,100 @@ enum err customers_find_or_create(struct store *st, struct arena *ar,
 				  const struct customer_new *in,
 				  struct customer *out, bool *created,
 				  struct fail *f);
+
+/* ---- customer records (issue 5): history, merge, search ----------------
+ *
+ * Every change to a customer's name or identifiers is recorded in its
+ * history (store: customer_history, append-only) with who, through what
+ * ("via": api, case, chat, merge), when, the field, old and new value and
+ * the agent's reason.  The functions without _as above record the system
+ * via "api".  A merge moves every case, contact, follow-up and identifier
+ * of one record to another and leaves the first as a tombstone whose
+ * merged_into names the survivor; tombstones are never listed or searched,
+ * cannot be corrected or merged again, and a case created for one goes to
+ * the survivor.  Events and facts keep their author ids (the timeline is
+ * append-only): a customer author id that is a tombstone is resolved
+ * through merged_into. */
+
+#define CUSTOMER_REASON_MAX 500
+#define CUSTOMER_HISTORY_DEFAULT 50
+#define CUSTOMER_HISTORY_MAX 200
+
+/* Who changes a customer, through what, and why. */
+struct customer_by {
+	const struct actor *by; /* NULL: the system */
+	const char *via;        /* "api", "case", "chat", "merge"; NULL: "api" */
+	const char *reason;     /* NULL or "": none; at most 500 characters
+				 * (E_UNPROC, field "reason") */
+};
+
+/* customers_create_as - customers_create, recording a "created" entry. */
+enum err customers_create_as(struct store *st, struct arena *ar,
+			     const struct customer_new *in, const struct customer_by *who,
+			     struct customer *out, struct fail *f);
+
+/* customers_update_as - customers_update, recording each change (the name;
+ * each identifier removed or added, by normal form).  A patch that changes
+ * nothing writes nothing: no history, updated_at kept.  A tombstone is
+ * E_CONFLICT reason "merged" (correct the record it was merged into). */
+enum err customers_update_as(struct store *st, struct arena *ar, int64_t id,
+			     const struct customer_patch *p, const struct customer_by *who,
+			     struct customer *out, struct fail *f);
+
+/* customers_history - the history of customer id (tombstones too), newest
+ * first, ids below before_id when > 0; limit 0 means 50, 1..200.
+ * E_NOTFOUND for an unknown customer.  Read only. */
+enum err customers_history(struct store *st, struct arena *ar, int64_t id,
+			   int64_t before_id, size_t limit,
+			   struct customer_change_list *out, struct fail *f);
+
+/* What a merge did. */
+struct customer_merged {
+	struct customer into;    /* the survivor, after the merge */
+	struct customer from;    /* the tombstone */
+	struct merge_counts moved;
+	int64_t *case_ids;       /* the cases moved, newest first */
+};
+
+/* customers_merge - merge customer from_id into into_id, in the caller's
+ * transaction: every case, contact, follow-up and identifier moves; into's
+ * name stays (or is taken from from_id when into has none); each moved case
+ * gets an internal "customer_merged" event by who->by; both records get
+ * history entries (merged_from / merged_into, the identifiers added, a
+ * name taken).  Refusals, before anything is written: from_id == into_id
+ * E_UNPROC reason "merge_into_self" (field "from_id"); an unknown id
+ * E_NOTFOUND; either already merged E_CONFLICT reason "already_merged"
+ * (related_id: the record it went to); from_id in a live chat E_CONFLICT
+ * reason "live_chat" (the chat's live state still names it: merge the
+ * other way, or after the chat ends).  Writes. */
+enum err customers_merge(struct store *st, struct arena *ar, int64_t into_id,
+			 int64_t from_id, const struct customer_by *who,
+			 struct customer_merged *out, struct fail *f);
+
+/* Why a search result matched: "email", "phone", "account" or "name", and
+ * how well (1 exact, less for a prefix or a misspelling). */
+struct customer_match {
+	const char *by;
+	double score;
+};
+
+/* customers_search_ranked - customers_search with *match (in ar, parallel
+ * to out->items; NULL entries' `by` when q is empty) saying why each
+ * matched.  With q: identifiers of every kind in any format (exact first,
+ * then prefixes, account numbers also by their core) and names with typos
+ * in any word order (domain/names.h), ranked exact identifier first, then
+ * by score, newest first among equals; the best 500 are ranked and paged
+ * by offset: `cursor` is then how many were already given.  Without q:
+ * every live customer newest first, cursor the last id seen. */
+enum err customers_search_ranked(struct store *st, struct arena *ar, const char *q,
+				 int64_t cursor, size_t limit, struct customer_list *out,
+				 struct customer_match **match, struct fail *f);
+
+/* customers_index_names - put up to `limit` customers whose name is not in
+ * the name index yet (made before the index existed, or by a bulk fill) into
+ * it; *done gets how many.  Writes: call in a transaction, again until
+ * *done is 0. */
+enum err customers_index_names(struct store *st, struct arena *ar, size_t limit,
+			       size_t *done, struct fail *f);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/utf8.h"
 #include "domain/internal.h"
@@ -18,6 +19,8 @@
 #define PHONE_MIN 8
 #define PHONE_MAX 15
 #define ACCOUNT_MAX 64
+/* What people put between the digits of a phone number. */
+#define PHONE_SEPARATORS " -.()/"
 
 static char default_cc[4] = "1";
 
@@ -154,9 +157,9 @@ static enum err phone(const char *t, char *out, struct fail *f)
 						"a phone number has at most %d digits",
 						PHONE_MAX);
 			d[nd++] = *p;
-		} else if (!strchr(" -.()", *p)) {
+		} else if (!strchr(PHONE_SEPARATORS, *p)) {
 			return fail_set(f, E_UNPROC, NULL, "value",
-					"a phone number may only contain digits, spaces, dashes, dots, parentheses and a leading '+'");
+					"a phone number may only contain digits, spaces, dashes, dots, slashes, parentheses and a leading '+'");
 		}
 	}
 	d[nd] = '\0';
@@ -218,6 +221,55 @@ static enum err account(const char *t, char *out, struct fail *f)
 	return E_OK;
 }
 
+/*
+ * plain - t with what copying from a web page or a word processor puts
+ * between digits made ASCII, in place: no-break and thin spaces become ' ',
+ * Unicode hyphens, dashes and the minus sign '-'.  Then a "mailto:" or
+ * "tel:" in front (any case) is dropped.  Returns the start of the result.
+ */
+static char *plain(char *t)
+{
+	static const struct { const char *utf8; char ascii; } map[] = {
+		{ "\xc2\xa0", ' ' },     /* U+00A0 no-break space */
+		{ "\xe2\x80\x87", ' ' }, /* U+2007 figure space */
+		{ "\xe2\x80\x89", ' ' }, /* U+2009 thin space */
+		{ "\xe2\x80\xaf", ' ' }, /* U+202F narrow no-break space */
+		{ "\xe2\x80\x90", '-' }, /* U+2010 hyphen */
+		{ "\xe2\x80\x91", '-' }, /* U+2011 non-breaking hyphen */
+		{ "\xe2\x80\x92", '-' }, /* U+2012 figure dash */
+		{ "\xe2\x80\x93", '-' }, /* U+2013 en dash */
+		{ "\xe2\x80\x94", '-' }, /* U+2014 em dash */
+		{ "\xe2\x88\x92", '-' }, /* U+2212 minus sign */
+	};
+	char *o = t;
+
+	for (const char *p = t; *p;) {
+		size_t i, n = 0;
+
+		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+			n = strlen(map[i].utf8);
+			if (strncmp(p, map[i].utf8, n) == 0)
+				break;
+		}
+		if (i < sizeof(map) / sizeof(map[0])) {
+			*o++ = map[i].ascii;
+			p += n;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	if (strncasecmp(t, "mailto:", 7) == 0)
+		t += 7;
+	else if (strncasecmp(t, "tel:", 4) == 0)
+		t += 4;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	for (o = t + strlen(t); o > t && (o[-1] == ' ' || o[-1] == '\t'); o--)
+		o[-1] = '\0';
+	return t;
+}
+
 enum err ident_normalize(struct arena *ar, enum ident_kind kind,
 			 const char *raw, char **out, struct fail *f)
 {
@@ -241,6 +293,7 @@ enum err ident_normalize(struct arena *ar, enum ident_kind kind,
 	t = domain__trim(ar, raw);
 	if (!t)
 		return domain__nomem(f);
+	t = plain(t);
 	if (!*t)
 		return fail_set(f, E_UNPROC, NULL, "value",
 				"the %s must not be empty", ident_kind_noun(kind));
@@ -280,7 +333,7 @@ static bool phone_like(const char *t)
 	for (; *t; t++) {
 		if (is_digit(*t))
 			digits++;
-		else if (!strchr(" -.()", *t))
+		else if (!strchr(PHONE_SEPARATORS, *t))
 			return false;
 	}
 	return digits >= 7;
@@ -298,7 +351,7 @@ size_t ident_candidates(struct arena *ar, const char *text, struct ident *out,
 	    !utf8_valid(text, strlen(text)))
 		return 0;
 	t = domain__trim(ar, text);
-	if (!t || !*t)
+	if (!t || !*(t = plain(t)))
 		return 0;
 	for (size_t i = 0; i < 3 && n < max; i++) {
 		enum ident_kind k = order[i];
@@ -315,4 +368,11 @@ size_t ident_candidates(struct arena *ar, const char *text, struct ident *out,
 		n++;
 	}
 	return n;
+}
+
+const char *ident_account_core(const char *value)
+{
+	while (*value >= 'A' && *value <= 'Z')
+		value++;
+	return value;
 }

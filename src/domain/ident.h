@@ -15,6 +15,16 @@
  * NANP, so a wrong-length number is caught only by the 8..15 digit bound.
  * Lower-casing of emails is ASCII only; the whole address is lower-cased
  * (local parts are case-insensitive in practice).
+ *
+ * Before any of that, what copying from a web page or document brings is
+ * made plain: no-break and thin spaces are spaces, Unicode hyphens, dashes
+ * and the minus sign are '-', and a leading "mailto:" or "tel:" is dropped.
+ * Phone numbers may also be written with '/' between groups.
+ *
+ * An account number's "core" is its normal form without the letters in
+ * front (AC-1234-5678 -> 12345678): people often type an account number
+ * without its prefix, or with one the record lacks, so search matches cores
+ * too (the store indexes ltrim(value, 'A'..'Z') for this).
  */
 #ifndef HEED_DOMAIN_IDENT_H
 #define HEED_DOMAIN_IDENT_H
@@ -64,5 +74,10 @@ enum err ident_normalize(struct arena *ar, enum ident_kind kind,
  * the count (0 for text that can be none, and on allocation failure). */
 size_t ident_candidates(struct arena *ar, const char *text, struct ident *out,
 			size_t max);
+
+/* ident_account_core - the core of a normalised account number: value past
+ * its leading letters A-Z (a pointer into value; "" when it is all
+ * letters). */
+const char *ident_account_core(const char *value);
 
 #endif

@@ -158,6 +158,29 @@ enum sq_stmt {
 	SQ_HOOK_GET,
 	SQ_HOOK_DUE,
 
+	/* customer records (issue 5): store_sqlite_custrec.c */
+	SQ_CHANGE_INSERT,
+	SQ_CHANGE_LIST,
+	SQ_MERGE_CASES,
+	SQ_MERGE_CONTACTS,
+	SQ_MERGE_FOLLOWUPS,
+	SQ_MERGE_IDENTS,
+	SQ_MERGE_REPOINT,
+	SQ_MERGE_MARK,
+	SQ_MERGE_EXISTS,
+	SQ_CONTACT_LIVE_OF_CUSTOMER,
+	SQ_WORDS_DELETE,
+	SQ_WORD_INSERT,
+	SQ_WORD_ID,
+	SQ_WORD_GRAM_INSERT,
+	SQ_CUSTOMER_WORD_INSERT,
+	SQ_CUSTOMER_INDEXED,
+	SQ_WORDS_BY_GRAMS,
+	SQ_WORDS_BY_PREFIX,
+	SQ_CUSTOMERS_BY_WORDS,
+	SQ_CUSTOMERS_BY_CORE,
+	SQ_CUSTOMERS_UNINDEXED,
+
 	SQ__COUNT
 };
 
@@ -382,6 +405,32 @@ enum err sq__hook_get(struct store *st, struct arena *ar, int64_t id,
 		      struct hook_delivery *out);
 enum err sq__hook_due(struct store *st, struct arena *ar, int64_t now, size_t limit,
 		      struct hook_list *out);
+
+/* customer records (issue 5): store_sqlite_custrec.c */
+enum err sq__customer_change_insert(struct store *st, struct customer_change *c);
+enum err sq__customer_change_list(struct store *st, struct arena *ar, int64_t customer_id,
+				  int64_t before_id, size_t limit, struct customer_change_list *out);
+enum err sq__customer_merge_move(struct store *st, int64_t from_id, int64_t into_id,
+				 int64_t at, struct merge_counts *out);
+enum err sq__contact_live_of_customer(struct store *st, int64_t customer_id, bool *yes);
+enum err sq__customer_words_put(struct store *st, int64_t customer_id,
+				const struct name_word_in *words, size_t n);
+enum err sq__name_words_by_grams(struct store *st, struct arena *ar, const int64_t *grams,
+				 size_t n, size_t limit, struct name_word_list *out);
+enum err sq__name_words_by_prefix(struct store *st, struct arena *ar, const char *prefix,
+				  size_t limit, struct name_word_list *out);
+enum err sq__customers_by_words(struct store *st, struct arena *ar, const int64_t *word_ids,
+				const unsigned *groups, size_t n, unsigned n_groups,
+				size_t limit, struct customer_list *out);
+enum err sq__customers_by_account_core(struct store *st, struct arena *ar, const char *core,
+				       size_t limit, struct customer_list *out);
+enum err sq__customers_unindexed(struct store *st, struct arena *ar, size_t limit,
+				 struct customer_list *out);
+/* sq__customer_read - an sq_read_fn for SQ_CUSTOMER_COLS (no identifiers);
+ * sq__customer_idents - fill c->idents (store_sqlite_customers.c). */
+#define SQ_CUSTOMER_COLS "id, name, created_at, updated_at, coalesce(merged_into, 0), merged_at"
+enum err sq__customer_read(struct arena *ar, sqlite3_stmt *s, void *item);
+enum err sq__customer_idents(struct sq_store *st, struct arena *ar, struct customer *c);
 
 /* --- SQL text of the composed statements, exposed for the plan tests ---- */
 

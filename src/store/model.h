@@ -59,6 +59,9 @@ struct customer {
 	size_t n_idents;
 	int64_t created_at;
 	int64_t updated_at;
+	int64_t merged_into; /* customer records: the record this one was
+			      * merged into (a tombstone), 0: live */
+	int64_t merged_at;
 };
 
 enum case_status {
@@ -90,6 +93,25 @@ struct case_ {
 
 enum author_kind { AUTHOR_SYSTEM = 1, AUTHOR_AGENT, AUTHOR_CUSTOMER };
 enum visibility { VIS_PUBLIC = 1, VIS_INTERNAL };
+
+/* customer records: one change to a customer's name or identifiers, kept
+ * forever (append-only).  `field` is "created", "name", "email", "phone",
+ * "account", "merged_from" or "merged_into"; an identifier added has no
+ * old value, one removed no new value; a merge names the other record in
+ * ref_id and its name in new_value. */
+struct customer_change {
+	int64_t id;
+	int64_t customer_id;
+	char *field;
+	char *old_value;         /* NULL: none */
+	char *new_value;         /* NULL: none */
+	int64_t ref_id;          /* 0: none */
+	enum author_kind by_kind;
+	int64_t by_id;           /* agent or customer id; 0: the system */
+	char *via;               /* "api", "case", "chat", "merge", "import" */
+	char *reason;            /* what the agent said, NULL: nothing */
+	int64_t created_at;
+};
 
 /* One append-only timeline entry.  `type` is a short word such as
  * "message", "note", "status_change", "assignment", "fact"; `data` is an

@@ -781,3 +781,87 @@ enum err store_hook_due(struct store *st, struct arena *ar, int64_t now, size_t 
 		return counted(E_IO);
 	return counted(st->ops->hook_due(st, ar, now, limit, out));
 }
+/* --- customer records (issue 5): history, merge, name index --- */
+
+enum err store_customer_change_insert(struct store *st, struct customer_change *c)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customer_change_insert(st, c));
+}
+
+enum err store_customer_change_list(struct store *st, struct arena *ar, int64_t customer_id,
+				    int64_t before_id, size_t limit,
+				    struct customer_change_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customer_change_list(st, ar, customer_id, before_id, limit, out));
+}
+
+enum err store_customer_merge_move(struct store *st, int64_t from_id, int64_t into_id,
+				   int64_t at, struct merge_counts *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customer_merge_move(st, from_id, into_id, at, out));
+}
+
+enum err store_contact_live_of_customer(struct store *st, int64_t customer_id, bool *yes)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->contact_live_of_customer(st, customer_id, yes));
+}
+
+enum err store_customer_words_put(struct store *st, int64_t customer_id,
+				  const struct name_word_in *words, size_t n)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customer_words_put(st, customer_id, words, n));
+}
+
+enum err store_name_words_by_grams(struct store *st, struct arena *ar, const int64_t *grams,
+				   size_t n, size_t limit, struct name_word_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->name_words_by_grams(st, ar, grams, n, limit, out));
+}
+
+enum err store_name_words_by_prefix(struct store *st, struct arena *ar, const char *prefix,
+				    size_t limit, struct name_word_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->name_words_by_prefix(st, ar, prefix, limit, out));
+}
+
+enum err store_customers_by_words(struct store *st, struct arena *ar, const int64_t *word_ids,
+				  const unsigned *groups, size_t n, unsigned n_groups,
+				  size_t limit, struct customer_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customers_by_words(st, ar, word_ids, groups, n, n_groups,
+						   limit, out));
+}
+
+enum err store_customers_by_account_core(struct store *st, struct arena *ar, const char *core,
+					 size_t limit, struct customer_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customers_by_account_core(st, ar, core, limit, out));
+}
+
+enum err store_customers_unindexed(struct store *st, struct arena *ar, size_t limit,
+				   struct customer_list *out)
+{
+	if (injected())
+		return counted(E_IO);
+	return counted(st->ops->customers_unindexed(st, ar, limit, out));
+}
+
+/* --- end customer records --- */

@@ -53,6 +53,18 @@ struct alert_list { struct alert *items; size_t n; };
 struct action_list { struct action *items; size_t n; };
 struct hook_list { struct hook_delivery *items; size_t n; };
 
+/* --- customer records (issue 5): history, merge, name index --- */
+struct customer_change_list { struct customer_change *items; size_t n; };
+/* What a merge moved from one customer to another. */
+struct merge_counts { size_t cases, contacts, followups, identifiers; };
+/* One folded name word to index, with its trigrams (domain/names.h). */
+struct name_word_in { const char *word; const int64_t *grams; size_t n_grams; };
+/* One word of the name index: its id, text and the trigrams it shares
+ * with a query (0 when read by prefix). */
+struct name_word { int64_t id; char *word; int shared; };
+struct name_word_list { struct name_word *items; size_t n; };
+/* --- end customer records --- */
+
 /* Which alerts to list: those to agent_id, and when supervisors is set
  * those to every supervisor too; only unacknowledged ones when open_only;
  * ids below before_id when set; at most limit. */
@@ -313,6 +325,57 @@ struct store_ops {
 	/* hook_due - pending deliveries with next_at <= now, oldest first. */
 	enum err (*hook_due)(struct store *st, struct arena *ar, int64_t now, size_t limit,
 			     struct hook_list *out);
+
+	/* --- customer records (issue 5): history, merge, name index ---
+	 * customer_get and customer_search read merged_into/merged_at; search
+	 * and the name index never return a merged (tombstone) customer. */
+	/* customer_change_insert - append one history entry; sets c->id. */
+	enum err (*customer_change_insert)(struct store *st, struct customer_change *c);
+	/* customer_change_list - a customer's history, newest first, ids below
+	 * before_id when > 0, at most limit. */
+	enum err (*customer_change_list)(struct store *st, struct arena *ar, int64_t customer_id,
+					 int64_t before_id, size_t limit,
+					 struct customer_change_list *out);
+	/* customer_merge_move - every case, contact, follow-up and identifier
+	 * of from_id moves to into_id; from_id becomes a tombstone merged into
+	 * into_id at `at` (tombstones that pointed at from_id now point at
+	 * into_id) and leaves the name index.  E_CONFLICT when from_id was
+	 * already merged, E_NOTFOUND when it does not exist. */
+	enum err (*customer_merge_move)(struct store *st, int64_t from_id, int64_t into_id,
+					int64_t at, struct merge_counts *out);
+	/* contact_live_of_customer - whether a contact not yet ended belongs to
+	 * the customer (*yes). */
+	enum err (*contact_live_of_customer)(struct store *st, int64_t customer_id, bool *yes);
+	/* customer_words_put - the customer's name words in the index become
+	 * words[0..n) (a word new to the index is added with its trigrams) and
+	 * the customer is marked indexed. */
+	enum err (*customer_words_put)(struct store *st, int64_t customer_id,
+				       const struct name_word_in *words, size_t n);
+	/* name_words_by_grams - index words sharing at least one of grams[0..n)
+	 * (n <= 64, else E_TOOBIG), most shared first, at most limit. */
+	enum err (*name_words_by_grams)(struct store *st, struct arena *ar, const int64_t *grams,
+					size_t n, size_t limit, struct name_word_list *out);
+	/* name_words_by_prefix - index words starting with prefix, in byte
+	 * order, at most limit. */
+	enum err (*name_words_by_prefix)(struct store *st, struct arena *ar, const char *prefix,
+					 size_t limit, struct name_word_list *out);
+	/* customers_by_words - live customers that have, for every group g in
+	 * 0..n_groups-1, at least one word word_ids[i] with groups[i] == g
+	 * (n <= 2048, else E_TOOBIG); id, name and times only (no
+	 * identifiers); newest first, at most limit. */
+	enum err (*customers_by_words)(struct store *st, struct arena *ar, const int64_t *word_ids,
+				       const unsigned *groups, size_t n, unsigned n_groups,
+				       size_t limit, struct customer_list *out);
+	/* customers_by_account_core - live customers holding an account number
+	 * whose core (value without its leading letters) starts with core;
+	 * newest first, at most limit, with identifiers. */
+	enum err (*customers_by_account_core)(struct store *st, struct arena *ar, const char *core,
+					      size_t limit, struct customer_list *out);
+	/* customers_unindexed - live customers whose name is not in the index
+	 * yet, by id, at most limit; id and name only. */
+	enum err (*customers_unindexed)(struct store *st, struct arena *ar, size_t limit,
+					struct customer_list *out);
+	/* --- end customer records --- */
 };
 
 /* Every backend handle starts with this. */
@@ -472,6 +535,29 @@ enum err store_hook_get(struct store *st, struct arena *ar, int64_t id,
 			struct hook_delivery *out);
 enum err store_hook_due(struct store *st, struct arena *ar, int64_t now, size_t limit,
 			struct hook_list *out);
+
+/* --- customer records (issue 5): see the ops above --- */
+enum err store_customer_change_insert(struct store *st, struct customer_change *c);
+enum err store_customer_change_list(struct store *st, struct arena *ar, int64_t customer_id,
+				    int64_t before_id, size_t limit,
+				    struct customer_change_list *out);
+enum err store_customer_merge_move(struct store *st, int64_t from_id, int64_t into_id,
+				   int64_t at, struct merge_counts *out);
+enum err store_contact_live_of_customer(struct store *st, int64_t customer_id, bool *yes);
+enum err store_customer_words_put(struct store *st, int64_t customer_id,
+				  const struct name_word_in *words, size_t n);
+enum err store_name_words_by_grams(struct store *st, struct arena *ar, const int64_t *grams,
+				   size_t n, size_t limit, struct name_word_list *out);
+enum err store_name_words_by_prefix(struct store *st, struct arena *ar, const char *prefix,
+				    size_t limit, struct name_word_list *out);
+enum err store_customers_by_words(struct store *st, struct arena *ar, const int64_t *word_ids,
+				  const unsigned *groups, size_t n, unsigned n_groups,
+				  size_t limit, struct customer_list *out);
+enum err store_customers_by_account_core(struct store *st, struct arena *ar, const char *core,
+					 size_t limit, struct customer_list *out);
+enum err store_customers_unindexed(struct store *st, struct arena *ar, size_t limit,
+				   struct customer_list *out);
+/* --- end customer records --- */
 
 /* store_errors - backend errors (E_IO) seen by the wrappers, for /metrics. */
 uint64_t store_errors(void);

@@ -612,4 +612,16 @@ const struct store_ops store_sqlite_ops = {
 	.hook_update = sq__hook_update,
 	.hook_get = sq__hook_get,
 	.hook_due = sq__hook_due,
+
+	/* customer records (issue 5) */
+	.customer_change_insert = sq__customer_change_insert,
+	.customer_change_list = sq__customer_change_list,
+	.customer_merge_move = sq__customer_merge_move,
+	.contact_live_of_customer = sq__contact_live_of_customer,
+	.customer_words_put = sq__customer_words_put,
+	.name_words_by_grams = sq__name_words_by_grams,
+	.name_words_by_prefix = sq__name_words_by_prefix,
+	.customers_by_words = sq__customers_by_words,
+	.customers_by_account_core = sq__customers_by_account_core,
+	.customers_unindexed = sq__customers_unindexed,
 };

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CUSTOMER_COLS "id, name, created_at, updated_at"
+#define CUSTOMER_COLS SQ_CUSTOMER_COLS
 
 /* read_customer - an sq_read_fn for CUSTOMER_COLS (idents not filled). */
 static enum err read_customer(struct arena *ar, sqlite3_stmt *s, void *item)
@@ -29,7 +29,14 @@ static enum err read_customer(struct arena *ar, sqlite3_stmt *s, void *item)
 	c->id = sqlite3_column_int64(s, 0);
 	c->created_at = sqlite3_column_int64(s, 2);
 	c->updated_at = sqlite3_column_int64(s, 3);
+	c->merged_into = sqlite3_column_int64(s, 4);
+	c->merged_at = sqlite3_column_int64(s, 5);
 	return sq__col_text(ar, s, 1, &c->name);
+}
+
+enum err sq__customer_read(struct arena *ar, sqlite3_stmt *s, void *item)
+{
+	return read_customer(ar, s, item);
 }
 
 /* read_ident - an sq_read_fn for (kind, value, display). */
@@ -69,6 +76,11 @@ static enum err load_idents(struct sq_store *st, struct arena *ar,
 out:
 	sq__done(s);
 	return e;
+}
+
+enum err sq__customer_idents(struct sq_store *st, struct arena *ar, struct customer *c)
+{
+	return load_idents(st, ar, c);
 }
 
 enum err sq__customer_insert(struct store *base, struct customer *c)
@@ -246,7 +258,7 @@ void sq__customer_search_sql(bool name, size_t n, char *sql, size_t size)
 	size_t len = 0;
 
 	sql_add(sql, size, &len, "SELECT " CUSTOMER_COLS
-		" FROM customers WHERE id < ?1");
+		" FROM customers WHERE id < ?1 AND merged_into IS NULL");
 	if (name || n)
 		sql_add(sql, size, &len, " AND (");
 	if (name)

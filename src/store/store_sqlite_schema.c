@@ -431,6 +431,65 @@ static const char migration_7[] =
 	"CREATE INDEX hook_deliveries_due ON hook_deliveries(next_at, id) WHERE state = 1;"
 	"PRAGMA user_version = 7;";
 
+/* --- customer records (issue 5, story 002): history, merge, name search ---
+ * 8: a customer merged into another stays as a tombstone (merged_into, so
+ * old links resolve); customer_history is the append-only record of every
+ * change to a customer's name and identifiers; the name index holds each
+ * distinct folded name word once (name_words) with its trigrams
+ * (name_word_grams) and which customers have it (customer_name_words), so
+ * a typed name finds its candidate words in the vocabulary, never by
+ * scanning customers.  names_indexed marks customers whose words are in
+ * the index (0: indexed at the next start, see customers_index_names).
+ * customer_identifiers_core serves account numbers typed without their
+ * leading letters; contacts_customer the merge's move of contacts. */
+static const char migration_8[] =
+	/* no REFERENCES: customers are never deleted, and a foreign key would
+	 * keep the column from ever being dropped */
+	"ALTER TABLE customers ADD COLUMN merged_into INTEGER;"
+	"ALTER TABLE customers ADD COLUMN merged_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE customers ADD COLUMN names_indexed INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX customers_merged_into ON customers(merged_into)"
+	"  WHERE merged_into IS NOT NULL;"
+	"CREATE INDEX customers_unindexed ON customers(id) WHERE names_indexed = 0;"
+	"CREATE INDEX customer_identifiers_core ON customer_identifiers"
+	"  (kind, ltrim(value, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'));"
+	"CREATE INDEX contacts_customer ON contacts(customer_id);"
+	"CREATE TABLE customer_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  field TEXT NOT NULL,"
+	"  old_value TEXT,"
+	"  new_value TEXT,"
+	"  ref_id INTEGER REFERENCES customers(id),"
+	"  by_kind INTEGER NOT NULL,"
+	"  by_id INTEGER NOT NULL,"
+	"  via TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX customer_history_customer ON customer_history(customer_id, id);"
+	"CREATE TRIGGER customer_history_no_update BEFORE UPDATE ON customer_history"
+	"  BEGIN SELECT RAISE(ABORT, 'customer history is append-only'); END;"
+	"CREATE TRIGGER customer_history_no_delete BEFORE DELETE ON customer_history"
+	"  BEGIN SELECT RAISE(ABORT, 'customer history is append-only'); END;"
+	"CREATE TABLE name_words ("
+	"  id INTEGER PRIMARY KEY,"
+	"  word TEXT NOT NULL UNIQUE"
+	") STRICT;"
+	"CREATE TABLE name_word_grams ("
+	"  gram INTEGER NOT NULL,"
+	"  word_id INTEGER NOT NULL REFERENCES name_words(id),"
+	"  PRIMARY KEY (gram, word_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE customer_name_words ("
+	"  word_id INTEGER NOT NULL REFERENCES name_words(id),"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  PRIMARY KEY (word_id, customer_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX customer_name_words_customer ON customer_name_words(customer_id);"
+	"PRAGMA user_version = 8;";
+/* --- end customer records --- */
+
 static const char *const migrations[] = {
 	migration_1,
 	migration_2,
@@ -439,6 +498,7 @@ static const char *const migrations[] = {
 	migration_5,
 	migration_6,
 	migration_7, /* resolution powers */
+	migration_8, /* customer records */
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -2,7 +2,7 @@
 
 from harness import ServerTest, q, unique, _seq
 
-CUSTOMER_KEYS = {"id", "name", "identifiers", "created_at", "updated_at"}
+CUSTOMER_KEYS = {"id", "name", "identifiers", "created_at", "updated_at", "merged_into"}
 
 
 def phone_digits():

@@ -135,6 +135,9 @@ class RoleMatrix(ServerTest):
             ("GET", "/api/v1/customers/lookup"): call("GET", "/api/v1/customers/lookup?identifier=" + q(self.email)),
             ("GET", "/api/v1/customers/{id}"): call("GET", "/api/v1/customers/%d" % k),
             ("PATCH", "/api/v1/customers/{id}"): call("PATCH", "/api/v1/customers/%d" % k, {"name": "Matrix"}),
+            # customer records (issue 5)
+            ("GET", "/api/v1/customers/{id}/history"): call("GET", "/api/v1/customers/%d/history" % k),
+            ("POST", "/api/v1/customers/{id}/merge"): self.merge_new_pair,
             ("GET", "/api/v1/cases"): call("GET", "/api/v1/cases"),
             ("POST", "/api/v1/cases"): call("POST", "/api/v1/cases", {"customer_id": k, "subject": "m"}),
             ("GET", "/api/v1/cases/{id}"): call("GET", "/api/v1/cases/%d" % c),
@@ -274,6 +277,16 @@ class RoleMatrix(ServerTest):
             "kind": "replacement", "item": "cable", "quantity": 1, "reason": "matrix"})
         self.assertStatus(r, 202, "requesting a replacement")
         return r.json["id"]
+    def merge_new_pair(self, tok):
+        """Each caller merges a fresh duplicate into a fresh record (a
+        second merge of the same pair is 409)."""
+        ids = []
+        for _ in range(2):
+            r = self.admin.post("/api/v1/customers", {"identifiers": [
+                {"kind": "email", "value": unique("mg") + "@example.com"}]})
+            self.assertStatus(r, 201, "making a customer to merge")
+            ids.append(r.json["id"])
+        return self.anon.post("/api/v1/customers/%d/merge" % ids[0], {"from_id": ids[1]}, token=tok)
 
     def delete_own_reply(self, tok):
         """Each caller deletes a reply of its own (another's is 403)."""

@@ -118,6 +118,8 @@ class OpenAPIDocument(unittest.TestCase):
             ("GET", "/api/v1/customers"), ("POST", "/api/v1/customers"),
             ("GET", "/api/v1/customers/lookup"),
             ("GET", "/api/v1/customers/{id}"), ("PATCH", "/api/v1/customers/{id}"),
+            # customer records (issue 5)
+            ("GET", "/api/v1/customers/{id}/history"), ("POST", "/api/v1/customers/{id}/merge"),
             ("GET", "/api/v1/cases"), ("POST", "/api/v1/cases"),
             ("GET", "/api/v1/cases/{id}"), ("PATCH", "/api/v1/cases/{id}"),
             ("GET", "/api/v1/cases/{id}/events"), ("POST", "/api/v1/cases/{id}/events"),

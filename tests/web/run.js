@@ -1675,6 +1675,110 @@ test('status page: a promise at risk shows the honest new time', async (w) => {
   await until('the warning on the timeline', async () => (await statusTimeline(page)).find((e) => e.type === 'promise_at_risk' && e.text.includes(risk.body)));
 });
 
+/* ---------- customer records (issue 5): find and fix the customer ---------- */
+
+/* custSearch - type into the top bar's box; resolves with the results shown
+ * once `pred` holds for them. */
+async function custSearch(page, text, what, pred) {
+  await page.getByTestId('customer-search').fill(text);
+  return until(what, async () => {
+    if (await page.getByTestId('customer-results').getAttribute('data-q') !== text) return false;
+    const items = await page.getByTestId('customer-result').evaluateAll((els) => els.map((e) => ({
+      id: Number(e.dataset.customerId), text: e.textContent,
+      match: e.querySelector('[data-testid="customer-match"]').textContent })));
+    return pred(items) && items;
+  });
+}
+
+function historyItems(page) {
+  return page.getByTestId('history-item').evaluateAll((els) => els.map((e) => ({ field: e.dataset.field, text: e.textContent })));
+}
+
+test('customers: one box finds a phone typed another way and a misspelt name', async (w) => {
+  const n = String(Date.now() % 10000).padStart(4, '0');
+  const cust = await apiOk('POST', '/api/v1/customers', { name: 'Marguerite Fontaine', identifiers: [
+    { kind: 'phone', value: `(555) 014-${n}` }, { kind: 'email', value: `mf.${process.pid}.${n}@example.com` }] });
+  const lee = await w.agent('lee');
+  let items = await custSearch(lee, `+1 555.014.${n}`, 'the phone typed another way',
+    (l) => l.length && l[0].id === cust.id);
+  assert.match(items[0].match, /matched by phone \(exact/);
+  assert.ok(items[0].text.includes('Marguerite Fontaine'), items[0].text);
+  assert.ok(items[0].text.includes(`(555) 014-${n}`), 'identifiers shown: ' + items[0].text);
+  items = await custSearch(lee, 'Margerite Fontane', 'the misspelt name', (l) => l.some((c) => c.id === cust.id));
+  assert.match(items.find((c) => c.id === cust.id).match, /matched by name \(similar/);
+  /* markup in a name is text */
+  await apiOk('POST', '/api/v1/customers', { name: '<img src=x onerror=alert(1)> Fontaine', identifiers: [
+    { kind: 'email', value: `x.${process.pid}.${n}@example.com` }] });
+  items = await custSearch(lee, 'fontaine', 'both Fontaines', (l) => l.length >= 2);
+  assert.ok(items.some((c) => c.text.includes('<img src=x onerror=alert(1)>')));
+  await lee.getByTestId('customer-result').filter({ hasText: 'Marguerite' }).locator('button').click();
+  await lee.getByTestId('customer-panel').waitFor();
+  assert.equal(await lee.getByTestId('customer-title').textContent(), `Marguerite Fontaine · customer #${cust.id}`);
+  await noErrorNotices(lee);
+});
+
+test('customers: correct a record with a reason, merge a duplicate, its cases move', async (w) => {
+  const tag = `${process.pid}.${Date.now()}`;
+  const a = await apiOk('POST', '/api/v1/customers', { name: 'Rosalind Okafor', identifiers: [{ kind: 'email', value: `ro.${tag}@example.com` }] });
+  const b = await apiOk('POST', '/api/v1/customers', { name: 'Rosalin Okafor', identifiers: [{ kind: 'account', value: `RO-${tag.replace('.', '')}` }] });
+  const caseA = await apiOk('POST', '/api/v1/cases', { customer_id: a.id, subject: 'Wrong package on my bill', queue: 'support' });
+  const casesB = [await apiOk('POST', '/api/v1/cases', { customer_id: b.id, subject: 'Cannot find my account', queue: 'support' }),
+    await apiOk('POST', '/api/v1/cases', { customer_id: b.id, subject: 'Name is wrong', queue: 'support', confirm_new: true })];
+  const lee = await w.agent('lee');
+  await custSearch(lee, `ro.${tag}@example.com`, 'the record by email', (l) => l.length && l[0].id === a.id);
+  await lee.getByTestId('customer-result').first().locator('button').click();
+  await lee.getByTestId('customer-panel').waitFor();
+
+  /* correct it: new name, one more identifier, a reason */
+  await lee.getByTestId('customer-name').fill('Rosalind Okafor-Reyes');
+  await lee.getByTestId('ident-add').click();
+  await lee.getByTestId('ident-row').last().getByTestId('ident-kind').selectOption('phone');
+  await lee.getByTestId('ident-row').last().getByTestId('ident-value').fill('555 013 7788');
+  await lee.getByTestId('customer-reason').fill('married name, new phone');
+  await lee.getByTestId('customer-save').click();
+  await until('the name change in the history', async () => (await historyItems(lee)).some((e) =>
+    e.field === 'name' && e.text.includes('"Rosalind Okafor" → "Rosalind Okafor-Reyes"') && e.text.includes('married name, new phone') && e.text.includes('by you')));
+  assert.ok((await historyItems(lee)).some((e) => e.field === 'phone' && e.text.includes('+15550137788')));
+  let got = await apiOk('GET', `/api/v1/customers/${a.id}`);
+  assert.equal(got.name, 'Rosalind Okafor-Reyes');
+  assert.deepEqual(got.identifiers.map((i) => i.kind).sort(), ['email', 'phone']);
+
+  /* a bad value is refused with the field named, nothing changes */
+  await lee.getByTestId('ident-row').last().getByTestId('ident-value').fill('not a phone');
+  await lee.getByTestId('customer-save').click();
+  await until('the refusal', async () => /identifiers\[1\]\.value/.test(await lee.getByTestId('customer-error').textContent()));
+  assert.deepEqual(await apiOk('GET', `/api/v1/customers/${a.id}`), got);
+  await lee.getByTestId('ident-row').last().getByTestId('ident-value').fill('555 013 7788');
+
+  /* merge the duplicate: search, pick, see what moves, confirm */
+  await lee.getByTestId('merge-open').click();
+  await lee.getByTestId('merge-search').fill('Rosalin Okafor');
+  await lee.locator(`[data-testid="merge-result"][data-customer-id="${b.id}"] button`).click();
+  const summary = await until('what moves', async () => {
+    const t = await lee.getByTestId('merge-summary').textContent();
+    return t.includes('2 cases') && t;
+  });
+  for (const k of casesB) assert.ok(summary.includes(`#${k.id}`), summary);
+  assert.ok(summary.includes('"Rosalin Okafor" is kept in the history'), summary);
+  await lee.getByTestId('merge-reason').fill('same person, typo at sign-up');
+  await lee.getByTestId('merge-submit').click();
+  await until('the merge in the history', async () => (await historyItems(lee)).some((e) =>
+    e.field === 'merged_from' && e.text.includes(`#${b.id}`) && e.text.includes('same person, typo at sign-up')));
+  await until('three cases listed', async () => (await lee.getByTestId('customer-case').count()) === 3);
+  const gone = await apiOk('GET', `/api/v1/customers/${b.id}`);
+  assert.equal(gone.merged_into, a.id);
+  const cases = (await apiOk('GET', `/api/v1/cases?customer_id=${a.id}`)).items.map((k) => k.id).sort();
+  assert.deepEqual(cases, [caseA.id, ...casesB.map((k) => k.id)].sort());
+  const ev = (await caseEvents(casesB[0].id)).find((e) => e.type === 'customer_merged');
+  assert.ok(ev && ev.visibility === 'internal' && ev.author.id === AGENT[EMAIL.lee].id, JSON.stringify(ev));
+
+  /* open one of the moved cases in the console */
+  await lee.locator(`[data-testid="customer-case"][data-case-id="${casesB[1].id}"] button`).click();
+  await until(`case #${casesB[1].id} to be the open conversation`, async () =>
+    (await lee.locator('#conv-meta').textContent()).includes(`case #${casesB[1].id}`));
+  await noErrorNotices(lee);
+});
+
 /* ---------- main ---------- */
 
 /* ---------- never ask twice: verification, handover, guided flows ---------- */

@@ -134,6 +134,41 @@ static void test_phone_nanp(void **state)
 	ok(IDENT_PHONE, " +15550102030 ", "+15550102030");
 }
 
+/* What copying from a page brings: no-break spaces, Unicode dashes, a
+ * scheme in front; slashes between groups. */
+static void test_pasted(void **state)
+{
+	struct ident c[3];
+
+	(void)state;
+	ok(IDENT_PHONE, "555\xc2\xa0" "010\xe2\x80\x93" "2030", "+15550102030");
+	ok(IDENT_PHONE, "+1\xe2\x80\xaf" "555\xe2\x80\x91" "010\xe2\x88\x92" "2030", "+15550102030");
+	ok(IDENT_PHONE, "tel:+1-555-010-2030", "+15550102030");
+	ok(IDENT_PHONE, "TEL: 555/010 2030", "+15550102030");
+	ok(IDENT_EMAIL, "mailto:Foo@Example.com", "foo@example.com");
+	ok(IDENT_EMAIL, " MAILTO:foo@example.com ", "foo@example.com");
+	ok(IDENT_ACCOUNT, "ac\xe2\x80\x94" "12\xc2\xa0" "34", "AC1234");
+	bad(IDENT_PHONE, "tel:");
+	bad(IDENT_EMAIL, "mailto:");
+	bad(IDENT_PHONE, "555\xe2\x80\x9c" "0102030"); /* a quote is no separator */
+	assert_int_equal(ident_candidates(&ar, "555\xc2\xa0" "010\xc2\xa0" "2030", c, 3), 2);
+	assert_int_equal(c[0].kind, IDENT_PHONE);
+	assert_string_equal(c[0].value, "+15550102030");
+	assert_int_equal(ident_candidates(&ar, "555/010/2030", c, 3), 2);
+	assert_string_equal(c[0].value, "+15550102030");
+	assert_string_equal(c[1].value, "555/010/2030"); /* and as an account */
+}
+
+static void test_account_core(void **state)
+{
+	(void)state;
+	assert_string_equal(ident_account_core("AC12345678"), "12345678");
+	assert_string_equal(ident_account_core("12345678"), "12345678");
+	assert_string_equal(ident_account_core("AB12CD"), "12CD");
+	assert_string_equal(ident_account_core("ABC"), "");
+	assert_string_equal(ident_account_core(""), "");
+}
+
 static void test_phone_international(void **state)
 {
 	(void)state;
@@ -183,7 +218,7 @@ static void test_phone_bad(void **state)
 	bad(IDENT_PHONE, "1+555 010 2030");
 	bad(IDENT_PHONE, "+0 555 010 2030");    /* no country code 0 */
 	bad(IDENT_PHONE, "000 555 010 2030");
-	bad(IDENT_PHONE, "555/010/2030");
+	bad(IDENT_PHONE, "555\\010\\2030"); /* a slash is a separator (test_pasted), a backslash not */
 	bad(IDENT_PHONE, "\xc3\x28");
 }
 
@@ -289,6 +324,8 @@ int main(void)
 		cmocka_unit_test(test_account),
 		cmocka_unit_test(test_raw_limit),
 		cmocka_unit_test(test_candidates),
+		cmocka_unit_test(test_pasted),
+		cmocka_unit_test(test_account_core),
 	};
 
 	return cmocka_run_group_tests_name("domain/ident", tests, setup,

@@ -30,7 +30,7 @@
 
 #define OK(x) assert_int_equal((x), E_OK)
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 
 struct fx {
 	char path[64];
@@ -203,7 +203,7 @@ static void test_migrate_idempotent(void **state)
 	assert_int_equal(raw_int(fx->path,
 				 "SELECT count(*) FROM sqlite_schema"
 				 " WHERE type = 'trigger'"),
-			 8); /* events, facts, verifications, effort: append-only */
+			 10); /* events, facts, verifications, effort, customer_history: append-only */
 }
 
 /* A database left at version 1 by an older build is brought up to date by
@@ -221,6 +221,14 @@ static void test_migrate_upgrades(void **state)
 				      "DROP TABLE hook_deliveries; DROP TABLE actions;" /* powers */
 				      "DROP TABLE flow_runs; DROP TABLE flows;"
 				      "DROP TABLE effort; DROP TABLE verifications;"
+				      /* customer records (migration 6) */
+				      "DROP TABLE customer_name_words; DROP TABLE name_word_grams;"
+				      "DROP TABLE name_words; DROP TABLE customer_history;"
+				      "DROP INDEX customers_merged_into; DROP INDEX customers_unindexed;"
+				      "DROP INDEX customer_identifiers_core;"
+				      "ALTER TABLE customers DROP COLUMN merged_into;"
+				      "ALTER TABLE customers DROP COLUMN merged_at;"
+				      "ALTER TABLE customers DROP COLUMN names_indexed;"
 				      "DROP TABLE followups; DROP TABLE alerts;"
 				      "DROP TABLE timers; DROP TABLE sla_clocks;"
 				      "DROP TABLE promises; DROP TABLE settings;"
