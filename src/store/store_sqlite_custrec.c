@@ -158,6 +158,10 @@ enum err sq__customer_merge_move(struct store *base, int64_t from_id, int64_t in
 	    (e = move(st, SQ_MERGE_FOLLOWUPS,
 		      "UPDATE followups SET customer_id = ?2 WHERE customer_id = ?1",
 		      from_id, into_id, 0, &out->followups)) != E_OK ||
+	    /* actions count against per-customer limits: they follow too */
+	    (e = move(st, SQ_MERGE_ACTIONS,
+		      "UPDATE actions SET customer_id = ?2 WHERE customer_id = ?1",
+		      from_id, into_id, 0, NULL)) != E_OK ||
 	    (e = move(st, SQ_MERGE_IDENTS,
 		      "UPDATE customer_identifiers SET customer_id = ?2 WHERE customer_id = ?1",
 		      from_id, into_id, 0, &out->identifiers)) != E_OK ||

@@ -234,6 +234,21 @@ class Limits(ActionTest):
         # another customer is not affected
         self.act(self.new_case()["id"], self.credit(2500), status=201)
 
+    def test_a_merged_duplicate_brings_its_credits_to_the_monthly_limit(self):
+        """Two records of one person: the credits on the duplicate count once
+        it is merged, so splitting across records does not lift the limit."""
+        keep = self.new_customer(("email", unique("k") + "@example.com"))
+        dup = self.new_customer(("email", unique("d") + "@example.com"))
+        on_dup = self.new_case(dup["id"], subject="credit on the duplicate")
+        self.act(on_dup["id"], self.credit(2500), status=201)
+        on_keep = self.new_case(keep["id"], subject="credit on the record kept")
+        self.act(on_keep["id"], self.credit(2500), status=201)
+        r = self.agent.post("/api/v1/customers/%d/merge" % keep["id"], {"from_id": dup["id"]})
+        self.assertStatus(r, 200)
+        later = self.new_case(keep["id"], subject="one more credit")
+        r = self.act(later["id"], self.credit(100), status=202)
+        self.assertEqual(r.json["over"], "per_month")
+
     def test_no_policy_for_the_role_needs_approval_for_any_amount(self):
         case = self.new_case()
         body = {"kind": "extend_subscription", "days": 1, "reason": "outage"}
