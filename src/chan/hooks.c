@@ -33,6 +33,9 @@ struct hooks {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop, kicked;
+	bool curl_ready;          /* curl_global_init done, by this thread, at
+				   * the first delivery: a heed with no webhook
+				   * never maps OpenSSL's state (~2 MB) */
 };
 
 /* A write of one outcome; the sender waits for it, so it lives on the
@@ -82,10 +85,15 @@ static bool send_one(struct hooks *h, const struct hook_delivery *d, char *err, 
 	bool ok = false;
 	long code = 0;
 	CURLcode rc;
-	CURL *c = curl_easy_init();
+	CURL *c;
 
 	snprintf(err, n, "cannot set up the request");
-	if (!c)
+	/* libcurl 7.88 as Debian builds it is "threadsafe": its global init
+	 * may run here while the mail sender uses curl */
+	if (!h->curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return false;
+	h->curl_ready = true;
+	if (!(c = curl_easy_init()))
 		return false;
 	action_signature(d->secret, clock_now_ms() / 1000, d->body, sig, sizeof(sig));
 	snprintf(id_line, sizeof(id_line), "Heed-Delivery: %lld", (long long)d->id);
@@ -244,12 +252,8 @@ enum err hooks_start(const struct hooks_config *cfg, struct txq *txq, struct hoo
 	enum err e;
 
 	*out = NULL;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return E_IO;
-	if (!(h = calloc(1, sizeof(*h)))) {
-		curl_global_cleanup();
+	if (!(h = calloc(1, sizeof(*h))))
 		return E_NOMEM;
-	}
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, NULL);
 	h->cfg = *cfg;
@@ -265,7 +269,6 @@ enum err hooks_start(const struct hooks_config *cfg, struct txq *txq, struct hoo
 		e = E_IO;
 	if (e != E_OK) {
 		hooks_free(h);
-		curl_global_cleanup();
 		return e;
 	}
 	*out = h;
@@ -291,6 +294,7 @@ void hooks_stop(struct hooks *h)
 	pthread_cond_broadcast(&h->cv);
 	pthread_mutex_unlock(&h->mu);
 	pthread_join(h->th, NULL);
+	if (h->curl_ready)
+		curl_global_cleanup();
 	hooks_free(h);
-	curl_global_cleanup();
 }
