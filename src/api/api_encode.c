@@ -30,6 +30,11 @@ static json_t *id_or_null(int64_t id)
 	return id > 0 ? json_integer(id) : json_null();
 }
 
+json_t *api_author_json(enum author_kind kind, int64_t id)
+{
+	return json_pack("{s:s, s:o}", "kind", author_kind_name(kind), "id", id_or_null(id));
+}
+
 json_t *api_agent_json(const struct agent *a)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:o, s:o}", "id",

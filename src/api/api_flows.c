@@ -63,11 +63,10 @@ static json_t *step_json(const struct flow_step *s)
 
 static json_t *known_json(const struct flow_known *k)
 {
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:{s:s, s:o}, s:o}", "step", k->step->id,
-			 "fact", k->step->fact, "label", k->step->label, "value",
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "step", k->step->id, "fact",
+			 k->step->fact, "label", k->step->label, "value",
 			 api_raw_json(k->fact.value), "source", fact_source_name(k->fact.source),
-			 "by", "kind", author_kind_name(k->fact.by_kind), "id",
-			 k->fact.by_id ? json_integer(k->fact.by_id) : json_null(), "at",
+			 "by", api_author_json(k->fact.by_kind, k->fact.by_id), "at",
 			 api_time_json(k->fact.created_at));
 }
 
@@ -193,10 +192,6 @@ void api_h_flow_put(struct http_req *r)
 {
 	struct api_req *q = api_req(r);
 	struct flow_job *fj = api_alloc(r, sizeof(*fj));
-	struct fail fail = {0};
-	struct flow_def d;
-	char *text;
-	enum err e;
 
 	if (!fj)
 		return;
@@ -205,18 +200,9 @@ void api_h_flow_put(struct http_req *r)
 			  "send the flow definition as the JSON body");
 		return;
 	}
-	text = json_dumps(q->body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fj->doc = text ? arena_strdup(&r->arena, text) : NULL;
-	free(text);
-	if (!fj->doc) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	/* compact, in the author's order; flows_put checks it in the write */
+	if (!api_json_text(r, q->body, JSON_PRESERVE_ORDER, &fj->doc))
 		return;
-	}
-	/* checked here too, so a bad definition never reaches the writer */
-	if ((e = flows_parse(&r->arena, fj->doc, &d, &fail)) != E_OK) {
-		api_fail(r, e, &fail);
-		return;
-	}
 	fj->key = r->params[0];
 	fj->by = q->actor;
 	api_write(r, &fj->j, run_put, resume_put);
@@ -319,13 +305,9 @@ static bool read_answer(struct http_req *r, struct flow_answer_in *in, bool agen
 		api_error(r, E_INVAL, "missing_field", "value", "'value' is required");
 		return false;
 	}
-	text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
-	in->value = text ? arena_strdup(&r->arena, text) : NULL;
-	free(text);
-	if (!in->value) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!api_json_text(r, value, 0, &text))
 		return false;
-	}
+	in->value = text;
 	return true;
 }
 

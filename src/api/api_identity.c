@@ -26,18 +26,12 @@ struct identity_job {
 	struct event ev;
 };
 
-static json_t *by_json(enum author_kind kind, int64_t id)
-{
-	return json_pack("{s:s, s:o}", "kind", author_kind_name(kind), "id",
-			 id ? json_integer(id) : json_null());
-}
-
 static json_t *verification_json(const struct verification *v)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
 			 (json_int_t)v->id, "case_id", (json_int_t)v->case_id, "method", v->method,
 			 "level", v->level, "detail", v->detail ? v->detail : "", "via",
-			 v->via ? v->via : "", "by", by_json(v->by_kind, v->by_id), "reason",
+			 v->via ? v->via : "", "by", api_author_json(v->by_kind, v->by_id), "reason",
 			 v->reason ? json_string(v->reason) : json_null(), "valid_until",
 			 api_time_json(v->valid_until), "created_at", api_time_json(v->created_at));
 }
@@ -136,7 +130,7 @@ void api_h_effort_get(struct http_req *r)
 
 		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:o, s:o}", "id",
 						   (json_int_t)x->id, "kind", x->kind, "detail",
-						   x->detail, "by", by_json(x->by_kind, x->by_id),
+						   x->detail, "by", api_author_json(x->by_kind, x->by_id),
 						   "created_at", api_time_json(x->created_at)));
 	}
 	api_json(r, 200, json_pack("{s:I, s:I, s:o}", "repeat_questions",

@@ -167,6 +167,17 @@ bool api_get_arr(struct http_req *r, json_t *obj, const char *key,
 	return get_typed(r, obj, key, field, is_array, "an array", out);
 }
 
+bool api_json_text(struct http_req *r, json_t *v, size_t flags, char **out)
+{
+	char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | flags);
+
+	*out = text ? arena_strdup(&r->arena, text) : NULL;
+	free(text);
+	if (!*out)
+		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	return *out != NULL;
+}
+
 void api_page(struct http_req *r, json_t *items, size_t n, size_t limit,
 	      int64_t last_id)
 {

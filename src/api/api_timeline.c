@@ -152,13 +152,9 @@ void api_h_fact_put(struct http_req *r)
 		api_error(r, E_INVAL, "missing_field", "value", "'value' is required");
 		return;
 	}
-	text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
-	tl->value_json = text ? arena_strdup(&r->arena, text) : NULL;
-	free(text);
-	if (!tl->value_json) {
-		api_error(r, E_NOMEM, NULL, NULL, "out of memory");
+	if (!api_json_text(r, value, 0, &text))
 		return;
-	}
+	tl->value_json = text;
 	tl->by = q->actor;
 	tl->j.tells = true;
 	api_write(r, &tl->j, run_fact, resume_fact);

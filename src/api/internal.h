@@ -66,6 +66,9 @@ bool api_get_obj(struct http_req *r, json_t *obj, const char *key,
 		 const char *field, json_t **out);
 bool api_get_arr(struct http_req *r, json_t *obj, const char *key,
 		 const char *field, json_t **out);
+/* api_json_text - v as compact JSON text (json_dumps flags added) in the
+ * request arena; on failure it replies 500 and returns false. */
+bool api_json_text(struct http_req *r, json_t *v, size_t flags, char **out);
 /* api_read_customer - {name?, identifiers:[{kind,value}]} into *out;
  * field names are prefixed (e.g. "customer."). */
 struct customer_new;
@@ -81,6 +84,8 @@ void api_page(struct http_req *r, json_t *items, size_t n, size_t limit,
 json_t *api_time_json(int64_t ms);
 /* api_raw_json - stored JSON text as a value; null if absent or unreadable. */
 json_t *api_raw_json(const char *text);
+/* api_author_json - {"kind", "id"} of who did something (id null for heed). */
+json_t *api_author_json(enum author_kind kind, int64_t id);
 json_t *api_agent_json(const struct agent *a);
 json_t *api_customer_json(const struct customer *c);
 json_t *api_case_json(const struct case_ *c);

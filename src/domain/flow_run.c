@@ -94,25 +94,30 @@ static enum err walk(struct arena *ar, const struct fact_list *facts, struct flo
 	return E_OK;
 }
 
+/* rewalk - read the case's current facts into v and walk v's definition
+ * over them (after an answer, only this part changes). */
+static enum err rewalk(struct store *st, struct arena *ar, struct flow_view *v, struct fail *f)
+{
+	enum err e = store_fact_list(st, ar, v->run.case_id, true, &v->facts);
+
+	return e == E_OK ? walk(ar, &v->facts, v, f) : domain__io(f, e);
+}
+
 /* build - the view of run r: its definition and the walk over the facts. */
 static enum err build(struct store *st, struct arena *ar, const struct flow_run *r,
 		      struct flow_view *v, struct fail *f)
 {
 	struct flow_run run = *r; /* r may be &v->run */
-	struct fact_list facts;
 	enum err e;
 
 	memset(v, 0, sizeof(*v));
 	v->run = run;
-	r = &v->run;
-	if ((e = store_flow_get(st, ar, r->flow_key, r->version, &v->flow)) != E_OK)
+	if ((e = store_flow_get(st, ar, run.flow_key, run.version, &v->flow)) != E_OK)
 		return domain__io(f, e == E_NOTFOUND ? E_IO : e);
 	/* stored versions were checked when saved */
 	if ((e = flows_parse(ar, v->flow.definition, &v->def, f)) != E_OK)
 		return domain__io(f, E_IO);
-	if ((e = store_fact_list(st, ar, r->case_id, true, &facts)) != E_OK)
-		return domain__io(f, e);
-	return walk(ar, &facts, v, f);
+	return rewalk(st, ar, v, f);
 }
 
 static enum err run_event(struct store *st, struct arena *ar, const struct case_ *c,
@@ -331,7 +336,6 @@ enum err flows_answer(struct store *st, struct arena *ar, int64_t run_id,
 {
 	const struct flow_step *s;
 	const struct fact *k;
-	struct fact_list facts;
 	enum fact_source src;
 	struct case_ c;
 	char *value;
@@ -357,9 +361,7 @@ enum err flows_answer(struct store *st, struct arena *ar, int64_t run_id,
 	if (by->kind == AUTHOR_CUSTOMER && !s->customer)
 		return fail_set(f, E_UNPROC, "agent_step", "step",
 				"this step is for the agent");
-	if ((e = store_fact_list(st, ar, c.id, true, &facts)) != E_OK)
-		return domain__io(f, e);
-	k = fact_of(&facts, s->fact);
+	k = fact_of(&out->facts, s->fact);
 	if (k && (!in->ask_again || by->kind != AUTHOR_AGENT))
 		return refuse_known(s, k, f);
 	if (!k && s != out->current)
@@ -378,7 +380,7 @@ enum err flows_answer(struct store *st, struct arena *ar, int64_t run_id,
 		return e;
 	if ((e = cases__fact_record(st, ar, &c, s->fact, value, src, by, now, NULL, f)))
 		return e;
-	if ((e = build(st, ar, &out->run, out, f)) != E_OK)
+	if ((e = rewalk(st, ar, out, f)) != E_OK)
 		return e;
 	return settle(st, ar, &c, by, out, now, f);
 }

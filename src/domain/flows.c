@@ -30,14 +30,6 @@ static const char *const audiences[] = {"customer", "agent", NULL};
 #define BRANCHES_MAX 20
 #define AUTO_MAX 20
 
-static int index_of(const char *const *list, const char *s)
-{
-	for (int i = 0; s && list[i]; i++)
-		if (!strcmp(list[i], s))
-			return i;
-	return -1;
-}
-
 const char *flow_step_type_name(enum flow_step_type t)
 {
 	return t >= STEP_QUESTION && t <= STEP_OUTCOME ? step_types[t - 1] : "unknown";
@@ -98,7 +90,7 @@ static enum err word(struct parse *p, json_t *o, const char *k, const char *cons
 	*idx = -1;
 	if (!v)
 		return E_OK;
-	if (!json_is_string(v) || (*idx = index_of(list, json_string_value(v))) < 0) {
+	if (!json_is_string(v) || (*idx = domain__index_of(list, json_string_value(v))) < 0) {
 		bad(p, E_UNPROC, k, "is not one of the allowed values%s", NULL);
 		if (p->f)
 			p->f->allowed = list;
@@ -114,7 +106,7 @@ static enum err only(struct parse *p, json_t *o, const char *const *keys)
 
 	json_object_foreach(o, k, v) {
 		(void)v;
-		if (index_of(keys, k) < 0)
+		if (domain__index_of(keys, k) < 0)
 			return bad(p, E_UNPROC, k, "is not a member heed knows%s", NULL);
 	}
 	return E_OK;
@@ -236,7 +228,7 @@ static enum err parse_branches(struct parse *p, json_t *o, struct flow_step *s,
 
 			json_object_foreach(b, k, x) {
 				(void)x;
-				if (index_of(keys, k) < 0)
+				if (domain__index_of(keys, k) < 0)
 					return bad(p, E_UNPROC, field,
 						   "takes only \"when\" (or \"at_least\") and \"next\"%s", NULL);
 			}
@@ -482,8 +474,6 @@ enum err flows_put(struct store *st, struct arena *ar, const char *key, const ch
 {
 	struct flow_def d;
 	struct flow x = {0};
-	json_t *root;
-	char *canon;
 	enum err e;
 
 	if (!key || !id_ok(key))
@@ -491,16 +481,7 @@ enum err flows_put(struct store *st, struct arena *ar, const char *key, const ch
 				"a flow key is 1 to 64 of a-z, 0-9, '_' and '-'");
 	if ((e = flows_parse(ar, json, &d, f)) != E_OK)
 		return e;
-	/* stored compact, as parsed (it was valid just above) */
-	root = json_loads(json, 0, NULL);
-	canon = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(root);
-	if (!canon)
-		return domain__nomem(f);
-	x.definition = arena_strdup(ar, canon);
-	free(canon);
-	if (!x.definition)
-		return domain__nomem(f);
+	x.definition = (char *)json; /* stored as given: it was checked just above */
 	x.key = (char *)key;
 	x.title = d.title;
 	x.created_by = by->kind == AUTHOR_AGENT ? by->id : 0;

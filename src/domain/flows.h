@@ -103,6 +103,7 @@ struct flow_view {
 	size_t n_known;
 	const struct flow_step *current;
 	const struct flow_step *end;
+	struct fact_list facts;  /* the case's current facts the walk read */
 };
 
 struct flow_answer_in {

@@ -133,19 +133,6 @@ static void part_messages(struct store *st, struct arena *ar, int64_t case_id, s
 	}
 }
 
-/* cut - at most max code points of s, ending on a whole character. */
-static char *cut(struct arena *ar, const char *s, size_t max)
-{
-	size_t n = 0, i = 0;
-
-	/* count lead bytes: continuation bytes are 10xxxxxx */
-	for (; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == max)
-			break;
-	}
-	return arena_printf(ar, "%.*s", (int)i, s);
-}
-
 enum err handoff_draft(struct store *st, struct arena *ar, int64_t case_id, char **out,
 		       struct fail *f)
 {
@@ -166,7 +153,7 @@ enum err handoff_draft(struct store *st, struct arena *ar, int64_t case_id, char
 	part_flow(st, ar, c.id, &b);
 	part_promises(st, ar, c.id, &b);
 	part_messages(st, ar, c.id, &b);
-	*out = b.data ? cut(ar, b.data, HANDOFF_SUMMARY_MAX) : NULL;
+	*out = b.data ? domain__prefix(ar, b.data, HANDOFF_SUMMARY_MAX) : NULL;
 	buf_release(&b);
 	return *out ? E_OK : domain__nomem(f);
 }

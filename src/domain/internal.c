@@ -42,6 +42,25 @@ size_t domain__chars(const char *s)
 	return n;
 }
 
+char *domain__prefix(struct arena *ar, const char *s, size_t max)
+{
+	size_t n = 0, i = 0;
+
+	/* stop at the lead byte of character max + 1 (as domain__chars counts) */
+	for (; s[i]; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == max)
+			break;
+	return arena_strndup(ar, s, i);
+}
+
+int domain__index_of(const char *const *list, const char *s)
+{
+	for (int i = 0; s && list[i]; i++)
+		if (!strcmp(list[i], s))
+			return i;
+	return -1;
+}
+
 enum err domain__text(struct arena *ar, const char *s, const char *field,
 		      size_t min, size_t max, char **out, struct fail *f)
 {

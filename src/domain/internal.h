@@ -24,6 +24,14 @@ char *domain__trim(struct arena *ar, const char *s);
 /* domain__chars - number of code points in valid UTF-8 text s. */
 size_t domain__chars(const char *s);
 
+/* domain__prefix - the first max code points of valid UTF-8 text s, as a
+ * copy in ar (all of s when shorter); NULL on allocation failure. */
+char *domain__prefix(struct arena *ar, const char *s, size_t max);
+
+/* domain__index_of - the index of s in a NULL-terminated list of words,
+ * -1 when absent (or s is NULL). */
+int domain__index_of(const char *const *list, const char *s);
+
 /* domain__text - the common rule for a short text field: trim, check UTF-8,
  * require min..max code points and no control characters.  *out is the
  * trimmed copy in ar.  NULL s counts as "".  Refusals are E_UNPROC with

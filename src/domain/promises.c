@@ -80,14 +80,6 @@ static int64_t round_up(int64_t ms)
 	return ms <= 0 ? step : (ms + step - 1) / step * step;
 }
 
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; s && *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
-}
-
 enum err promises_propose(struct store *st, const char *queue, const char *kind,
 			  struct promise_proposal *out, struct fail *f)
 {
@@ -205,7 +197,7 @@ static enum err check_new(struct store *st, struct arena *ar, const struct case_
 	p->kind = (char *)in->kind;
 	p->channel = (char *)(in->channel ? in->channel :
 			      !strcmp(in->kind, "callback") ? "phone" : "email");
-	if (!in_list(channels, p->channel))
+	if (domain__index_of(channels, p->channel) < 0)
 		return fail_set(f, E_UNPROC, NULL, "channel",
 				"unknown channel; expected phone, email, chat or status_page");
 	p->due_at = in->due_at ? in->due_at : in->in_ms > 0 ? now + in->in_ms : 0;
@@ -429,7 +421,7 @@ enum err promises__on_event(struct store *st, struct arena *ar, const struct cas
 	for (size_t i = 0; i < pl.n; i++) {
 		struct promise *p = &pl.items[i];
 
-		if (p->state != PROMISE_PENDING || !in_list(which, p->kind) ||
+		if (p->state != PROMISE_PENDING || domain__index_of(which, p->kind) < 0 ||
 		    p->created_at > e->created_at)
 			continue;
 		p->kept_event_id = e->id;

@@ -59,14 +59,6 @@ const char *verify_method_words(const char *method)
 	return i < 0 ? method : methods[i].words;
 }
 
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; s && *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
-}
-
 static enum err not_in(struct fail *f, const char *field, const char *const *allowed,
 		       const char *what)
 {
@@ -89,9 +81,9 @@ static enum err check(struct arena *ar, const struct verify_in *in, struct verif
 		return not_in(f, "method", verify_methods, "the method");
 	v->method = (char *)methods[m].method;
 	v->level = (char *)(in->level ? in->level : methods[m].level);
-	if (!in_list(verify_levels, v->level))
+	if (domain__index_of(verify_levels, v->level) < 0)
 		return not_in(f, "level", verify_levels, "the level");
-	if (in->reason && !in_list(verify_reasons, in->reason))
+	if (in->reason && domain__index_of(verify_reasons, in->reason) < 0)
 		return not_in(f, "reason", verify_reasons, "the reason");
 	v->reason = (char *)in->reason;
 	if ((e = domain__text(ar, in->detail, "detail", 0, VERIFY_DETAIL_MAX, &v->detail, f)))
